@@ -1,0 +1,21 @@
+/// The outcome of one export.
+public enum ExportResult: Sendable, Hashable {
+    case success
+    case failure
+}
+
+/// Sends batches of spans somewhere. A processor never calls ``export(_:)`` concurrently on
+/// one instance. An export must not block indefinitely, retries belong inside it, and it never
+/// throws: failures are reported through ``Diagnostics`` and the result.
+public protocol SpanExporter: Sendable {
+    func export(_ batch: [SpanData]) async -> ExportResult
+    /// Pushes out anything buffered (e.g. fsync a file).
+    func forceFlush() async -> ExportResult
+    /// Releases resources; later exports fail.
+    func shutdown() async
+}
+
+extension SpanExporter {
+    public func forceFlush() async -> ExportResult { .success }
+    public func shutdown() async {}
+}

@@ -1,0 +1,180 @@
+/// A sampler's verdict on a new span.
+public enum SamplingDecision: Sendable, Hashable {
+    /// Not recorded, not exported; the context still propagates.
+    case drop
+    /// Recorded (processors see it) but not sampled (exporters do not).
+    case recordOnly
+    /// Recorded and exported.
+    case recordAndSample
+}
+
+public struct SamplingResult: Sendable {
+    public var decision: SamplingDecision
+    /// Added to the span's attributes.
+    public var attributes: Attributes
+    /// The new span's trace state: pass the parent's through unless changing it.
+    public var traceState: TraceState
+
+    public init(decision: SamplingDecision, attributes: Attributes = [:], traceState: TraceState = TraceState()) {
+        self.decision = decision
+        self.attributes = attributes
+        self.traceState = traceState
+    }
+}
+
+/// Decides whether a new span is recorded and exported. Must be safe to call concurrently.
+public protocol Sampler: Sendable, CustomStringConvertible {
+    func shouldSample(
+        parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+        attributes: Attributes, links: [SpanLink]
+    ) -> SamplingResult
+}
+
+/// Samples every span. Description `AlwaysOnSampler`.
+public struct AlwaysOnSampler: Sampler {
+    public init() {}
+    public func shouldSample(
+        parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+        attributes: Attributes, links: [SpanLink]
+    ) -> SamplingResult {
+        SamplingResult(decision: .recordAndSample, traceState: parentContext?.traceState ?? TraceState())
+    }
+    public var description: String { "AlwaysOnSampler" }
+}
+
+/// Drops every span. Description `AlwaysOffSampler`.
+public struct AlwaysOffSampler: Sampler {
+    public init() {}
+    public func shouldSample(
+        parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+        attributes: Attributes, links: [SpanLink]
+    ) -> SamplingResult {
+        SamplingResult(decision: .drop, traceState: parentContext?.traceState ?? TraceState())
+    }
+    public var description: String { "AlwaysOffSampler" }
+}
+
+/// Samples a fixed fraction of traces, decided by the trace id alone, so every service that
+/// sees a trace makes the same decision.
+///
+/// The algorithm is Go's and Java's: read trace-id bytes 8–15 as a big-endian `UInt64` `x`
+/// and sample when `x >> 1 < UInt64(ratio × 2⁶³)`. It is monotone (a higher ratio samples a
+/// superset). Python compares `x < round(ratio × 2⁶⁴)`, which differs only on the lowest bit.
+/// https://opentelemetry.io/docs/specs/otel/trace/sdk/#traceidratiobased
+public struct TraceIDRatioBasedSampler: Sampler {
+    public let ratio: Double
+    let bound: UInt64
+
+    public init(ratio: Double) {
+        self.ratio = ratio
+        if !(ratio > 0) {
+            bound = 0
+        } else if ratio >= 1 {
+            bound = UInt64.max
+        } else {
+            bound = UInt64(ratio * 9_223_372_036_854_775_808.0)  // ratio × 2⁶³
+        }
+    }
+
+    /// Whether a trace with this id is sampled.
+    public func isSampled(_ traceID: TraceID) -> Bool {
+        bound == UInt64.max || (traceID.low >> 1) < bound
+    }
+
+    public func shouldSample(
+        parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+        attributes: Attributes, links: [SpanLink]
+    ) -> SamplingResult {
+        SamplingResult(
+            decision: isSampled(traceID) ? .recordAndSample : .drop,
+            traceState: parentContext?.traceState ?? TraceState())
+    }
+
+    public var description: String {
+        "TraceIdRatioBased{\(formatSixDecimals(ratio))}"
+    }
+}
+
+/// Follows the parent's decision, and asks `root` for spans without a parent. Each of the five
+/// cases has its own delegate, with the spec's defaults.
+public struct ParentBasedSampler: Sampler {
+    public let root: any Sampler
+    public let remoteParentSampled: any Sampler
+    public let remoteParentNotSampled: any Sampler
+    public let localParentSampled: any Sampler
+    public let localParentNotSampled: any Sampler
+
+    public init(
+        root: any Sampler,
+        remoteParentSampled: any Sampler = AlwaysOnSampler(),
+        remoteParentNotSampled: any Sampler = AlwaysOffSampler(),
+        localParentSampled: any Sampler = AlwaysOnSampler(),
+        localParentNotSampled: any Sampler = AlwaysOffSampler()
+    ) {
+        self.root = root
+        self.remoteParentSampled = remoteParentSampled
+        self.remoteParentNotSampled = remoteParentNotSampled
+        self.localParentSampled = localParentSampled
+        self.localParentNotSampled = localParentNotSampled
+    }
+
+    public func shouldSample(
+        parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+        attributes: Attributes, links: [SpanLink]
+    ) -> SamplingResult {
+        let delegate: any Sampler
+        switch (parentContext, parentContext?.isRemote, parentContext?.isSampled) {
+        case (nil, _, _): delegate = root
+        case (_, true, true): delegate = remoteParentSampled
+        case (_, true, _): delegate = remoteParentNotSampled
+        case (_, _, true): delegate = localParentSampled
+        default: delegate = localParentNotSampled
+        }
+        return delegate.shouldSample(
+            parentContext: parentContext, traceID: traceID, name: name, kind: kind,
+            attributes: attributes, links: links)
+    }
+
+    public var description: String {
+        "ParentBased{root:\(root),remoteParentSampled:\(remoteParentSampled),remoteParentNotSampled:\(remoteParentNotSampled),localParentSampled:\(localParentSampled),localParentNotSampled:\(localParentNotSampled)}"
+    }
+}
+
+extension Sampler where Self == AlwaysOnSampler {
+    public static var alwaysOn: AlwaysOnSampler { AlwaysOnSampler() }
+}
+
+extension Sampler where Self == AlwaysOffSampler {
+    public static var alwaysOff: AlwaysOffSampler { AlwaysOffSampler() }
+}
+
+extension Sampler where Self == TraceIDRatioBasedSampler {
+    public static func traceIDRatio(_ ratio: Double) -> TraceIDRatioBasedSampler { TraceIDRatioBasedSampler(ratio: ratio) }
+}
+
+extension Sampler where Self == ParentBasedSampler {
+    public static func parentBased(root: any Sampler) -> ParentBasedSampler { ParentBasedSampler(root: root) }
+}
+
+/// The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; nil when unset
+/// or unsupported (reported), so the caller keeps its default.
+public func samplerFromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) -> (any Sampler)? {
+    let names = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"]
+    guard let name = environment.choice("OTEL_TRACES_SAMPLER", names) else { return nil }
+    let ratio = { environment.double("OTEL_TRACES_SAMPLER_ARG", in: 0...1) ?? 1.0 }
+    switch name {
+    case "always_on": return AlwaysOnSampler()
+    case "always_off": return AlwaysOffSampler()
+    case "traceidratio": return TraceIDRatioBasedSampler(ratio: ratio())
+    case "parentbased_always_off": return ParentBasedSampler(root: AlwaysOffSampler())
+    case "parentbased_traceidratio": return ParentBasedSampler(root: TraceIDRatioBasedSampler(ratio: ratio()))
+    default: return ParentBasedSampler(root: AlwaysOnSampler())
+    }
+}
+
+func formatSixDecimals(_ value: Double) -> String {
+    let scaled = Int64((value * 1_000_000).rounded())
+    let whole = scaled / 1_000_000, fraction = scaled % 1_000_000
+    let digits = String(fraction)
+    return "\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)"
+}

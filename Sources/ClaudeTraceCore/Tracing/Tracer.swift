@@ -1,0 +1,142 @@
+/// Where a new span's parent comes from.
+public enum SpanParent: Sendable {
+    /// The span current in this task (the default).
+    case current
+    /// No parent: the span starts a new trace.
+    case root
+    /// This span.
+    case span(Span)
+    /// This context, e.g. captured before `Task.detached` or extracted from a `traceparent`.
+    case context(SpanContext)
+
+    var resolved: SpanContext? {
+        switch self {
+        case .current: Span.current?.context
+        case .root: nil
+        case .span(let span): span.context
+        case .context(let context): context
+        }
+    }
+}
+
+/// Starts spans for one instrumentation scope. Get one from ``TracerProvider/tracer(_:version:schemaURL:attributes:)``.
+public final class Tracer: Sendable {
+    public let provider: TracerProvider
+    public let scope: InstrumentationScope
+
+    init(provider: TracerProvider, scope: InstrumentationScope) {
+        self.provider = provider
+        self.scope = scope
+    }
+
+    /// Starts a span that the caller ends with ``Span/end(at:)``. It does not become current.
+    ///
+    /// Follows the spec's order: trace id from a valid parent (or a new one), then the sampler,
+    /// then a new span id whatever the decision.
+    public func startSpan(
+        _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+        links: [SpanLink] = [], parent: SpanParent = .current, startTime: UInt64? = nil
+    ) -> Span {
+        let parentContext = parent.resolved.flatMap { $0.isValid ? $0 : nil }
+        let traceID = parentContext?.traceID ?? provider.idGenerator.makeTraceID()
+        guard provider.isActive else {
+            let context = SpanContext(
+                traceID: traceID, spanID: provider.idGenerator.makeSpanID(),
+                traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
+            return Span(nonRecording: context, name: name, kind: kind)
+        }
+        let result = provider.sampler.shouldSample(
+            parentContext: parentContext, traceID: traceID, name: name, kind: kind,
+            attributes: attributes, links: links)
+        let spanID = provider.idGenerator.makeSpanID()
+        var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
+        if result.decision == .recordAndSample { flags.insert(.sampled) }
+        let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: result.traceState)
+        guard result.decision != .drop else { return Span(nonRecording: context, name: name, kind: kind) }
+
+        var spanAttributes = attributes
+        for (key, value) in result.attributes { spanAttributes[key] = value }
+        let (limitedAttributes, droppedAttributes) = spanAttributes.limited(by: provider.limits.spanAttributes)
+        var keptLinks: [SpanLink] = []
+        for link in links {
+            guard let limited = provider.makeLink(link.context, attributes: link.attributes) else { continue }
+            keptLinks.append(limited)
+        }
+        let droppedLinks = max(0, keptLinks.count - provider.limits.linkCountLimit)
+        if droppedLinks > 0 { keptLinks.removeLast(droppedLinks) }
+
+        let span = Span(
+            name: name, kind: kind, context: context, parentSpanID: parentContext?.spanID,
+            parentIsRemote: parentContext?.isRemote ?? false, attributes: limitedAttributes,
+            droppedAttributes: droppedAttributes, links: keptLinks, droppedLinks: droppedLinks,
+            startWall: startTime ?? WallClock.nanoseconds(), tracer: self)
+        for processor in provider.processors { processor.onStart(span, parentContext: parentContext) }
+        return span
+    }
+
+    /// Runs `operation` inside a new span that is current for its duration (through `await`,
+    /// `async let`, task groups and `Task { }`). The span ends when `operation` returns or
+    /// throws; a thrown error is recorded (an `exception` event, status error) and rethrown.
+    /// Runs on the caller's isolation: no executor hop.
+    public func withSpan<T>(
+        _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+        links: [SpanLink] = [], parent: SpanParent = .current,
+        isolation: isolated (any Actor)? = #isolation,
+        _ operation: (Span) async throws -> T
+    ) async rethrows -> T {
+        let span = startSpan(name, kind: kind, attributes: attributes, links: links, parent: parent)
+        defer { span.end() }
+        do {
+            return try await CurrentSpan.$value.withValue(span, operation: { try await operation(span) }, isolation: isolation)
+        } catch {
+            span.recordError(error)
+            throw error
+        }
+    }
+
+    /// The synchronous form of ``withSpan(_:kind:attributes:links:parent:isolation:_:)``.
+    public func withSpan<T>(
+        _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+        links: [SpanLink] = [], parent: SpanParent = .current,
+        _ operation: (Span) throws -> T
+    ) rethrows -> T {
+        let span = startSpan(name, kind: kind, attributes: attributes, links: links, parent: parent)
+        defer { span.end() }
+        do {
+            return try CurrentSpan.$value.withValue(span) { try operation(span) }
+        } catch {
+            span.recordError(error)
+            throw error
+        }
+    }
+}
+
+/// ``Tracer/withSpan(_:kind:attributes:links:parent:isolation:_:)`` on the current provider's
+/// default tracer (the task-local override, else the global provider).
+public func withSpan<T>(
+    _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+    links: [SpanLink] = [], parent: SpanParent = .current,
+    isolation: isolated (any Actor)? = #isolation,
+    _ operation: (Span) async throws -> T
+) async rethrows -> T {
+    try await TracerProvider.current.defaultTracer.withSpan(
+        name, kind: kind, attributes: attributes, links: links, parent: parent, isolation: isolation, operation)
+}
+
+/// The synchronous free `withSpan`.
+public func withSpan<T>(
+    _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+    links: [SpanLink] = [], parent: SpanParent = .current,
+    _ operation: (Span) throws -> T
+) rethrows -> T {
+    try TracerProvider.current.defaultTracer.withSpan(
+        name, kind: kind, attributes: attributes, links: links, parent: parent, operation)
+}
+
+/// Starts a span on the current provider's default tracer; the caller ends it.
+public func startSpan(
+    _ name: String, kind: SpanKind = .internal, attributes: Attributes = [:],
+    links: [SpanLink] = [], parent: SpanParent = .current
+) -> Span {
+    TracerProvider.current.defaultTracer.startSpan(name, kind: kind, attributes: attributes, links: links, parent: parent)
+}

@@ -1,0 +1,114 @@
+import Synchronization
+
+/// Owns the sampler, id generator, limits, resource and processors, and hands out tracers.
+///
+/// Build one at start-up (``Telemetry/bootstrap`` does this from code and the environment) and
+/// install it with ``TracerProvider/setGlobal(_:)``; tests use ``withTracerProvider(_:operation:)``
+/// to run with their own provider in parallel.
+public final class TracerProvider: Sendable {
+    public let resource: Resource
+    public let sampler: any Sampler
+    public let limits: SpanLimits
+    public let idGenerator: any IDGenerator
+    public let processors: [any SpanProcessor]
+    private let isShutDown = Atomic(false)
+    let disabled: Bool
+
+    /// - Parameters:
+    ///   - resource: the service; defaults to ``Resource/detect(code:environment:)``.
+    ///   - sampler: defaults to parent-based, always on for roots.
+    ///   - processors: called in order for every recording span.
+    ///   - disabled: a no-op provider (`OTEL_SDK_DISABLED=true`): spans propagate context but
+    ///     record nothing.
+    public init(
+        resource: Resource = .detect(), sampler: any Sampler = .parentBased(root: .alwaysOn),
+        limits: SpanLimits = SpanLimits(), idGenerator: any IDGenerator = RandomIDGenerator(),
+        processors: [any SpanProcessor] = [], disabled: Bool = false
+    ) {
+        self.resource = resource
+        self.sampler = sampler
+        self.limits = limits
+        self.idGenerator = idGenerator
+        self.processors = processors
+        self.disabled = disabled
+    }
+
+    /// A provider that records nothing: the global one until something is installed.
+    public static let noop = TracerProvider(resource: Resource(), sampler: .alwaysOff, disabled: true)
+
+    /// A tracer for an instrumentation scope. An empty name still works (the spec says log it).
+    public func tracer(_ name: String, version: String? = nil, schemaURL: String = "", attributes: Attributes = [:]) -> Tracer {
+        if name.isEmpty {
+            Diagnostics.report(.info, component: "TracerProvider", "a tracer was requested with an empty name")
+        }
+        return Tracer(provider: self, scope: InstrumentationScope(name: name, version: version, schemaURL: schemaURL, attributes: attributes))
+    }
+
+    /// The tracer the free `withSpan` functions use (scope `claude-trace`). Made per call (one
+    /// small allocation) rather than cached: a cached tracer would form a cycle with its provider.
+    public var defaultTracer: Tracer { Tracer(provider: self, scope: Self.defaultScope) }
+
+    static let defaultScope = InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion)
+
+    /// Whether spans are still recorded: false once shut down or when disabled.
+    public var isActive: Bool { !disabled && !isShutDown.load(ordering: .relaxed) }
+
+    /// Exports everything ended so far, through every processor.
+    public func forceFlush() async {
+        for processor in processors { await processor.forceFlush() }
+    }
+
+    /// Flushes and shuts down every processor. Only the first call does anything; after it,
+    /// new spans are non-recording.
+    public func shutdown() async {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for processor in processors { await processor.shutdown() }
+    }
+
+    func makeLink(_ context: SpanContext, attributes: Attributes) -> SpanLink? {
+        guard context.isValid || !attributes.isEmpty || !context.traceState.isEmpty else { return nil }
+        let (limited, dropped) = attributes.limited(by: limits.linkAttributes)
+        return SpanLink(context: context, attributes: limited, droppedAttributesCount: dropped)
+    }
+
+    // MARK: The global provider
+
+    /// The installed provider, leaked on purpose: a reader on any thread may hold it without a
+    /// lock, so it must never be freed. Providers are process-lifetime objects; replacing one
+    /// leaks one object.
+    /// Stored as the pointer's bit pattern (0: none) because pointers are not `Sendable`.
+    private static let globalStorage = Atomic<UInt>(0)
+
+    /// Installs `provider` as the global one, used by the free `withSpan` and by
+    /// instrumentation that is given no tracer.
+    public static func setGlobal(_ provider: TracerProvider) {
+        let pointer = Unmanaged.passRetained(provider).toOpaque()
+        globalStorage.store(UInt(bitPattern: pointer), ordering: .releasing)
+    }
+
+    /// The provider in force here: the task-local one set by ``withTracerProvider(_:operation:)``,
+    /// else the global one, else ``noop``.
+    public static var current: TracerProvider {
+        if let local = TaskLocalProvider.value { return local }
+        guard let pointer = UnsafeRawPointer(bitPattern: globalStorage.load(ordering: .acquiring)) else { return noop }
+        return Unmanaged<TracerProvider>.fromOpaque(pointer).takeUnretainedValue()
+    }
+}
+
+enum TaskLocalProvider {
+    @TaskLocal static var value: TracerProvider?
+}
+
+/// Runs `operation` with `provider` in place of the global one, for this task and its children.
+/// Lets tests run in parallel, each with its own exporter.
+public func withTracerProvider<T>(
+    _ provider: TracerProvider, isolation: isolated (any Actor)? = #isolation,
+    operation: () async throws -> T
+) async rethrows -> T {
+    try await TaskLocalProvider.$value.withValue(provider, operation: operation, isolation: isolation)
+}
+
+/// The synchronous form of ``withTracerProvider(_:isolation:operation:)``.
+public func withTracerProvider<T>(_ provider: TracerProvider, operation: () throws -> T) rethrows -> T {
+    try TaskLocalProvider.$value.withValue(provider, operation: operation)
+}

@@ -1,0 +1,4 @@
+import ClaudeTrace
+import ClaudeTraceReport
+
+print("claude-trace: coming soon")
