@@ -54,10 +54,10 @@ import hashlib
 import json
 import math
 import re
+import signal
 import socket
 import sys
 import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -293,7 +293,7 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if method == "GET" and path == "/double/requests":
             with self.server.lock:
-                snapshot = list(self.server.log)
+                snapshot = json.loads(json.dumps(self.server.log))
             return self.send_json(200, snapshot)
         if method == "POST" and path == "/double/reset":
             self.server.reset()
@@ -314,7 +314,7 @@ class Handler(BaseHTTPRequestHandler):
             self.messages(raw, body)
         except DoubleError as err:
             self.send_error_json(err)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the client went away mid-answer
             self.close_connection = True
 
     # ---- the Messages API -------------------------------------------------------------------
@@ -363,7 +363,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         delay = 0.0
         if name == "slow_first_token":
-            delay = (number or int(self.headers.get("x-double-delay-ms") or 300)) / 1000
+            header = self.headers.get("x-double-delay-ms", "")
+            delay = (number or (int(header) if header.isdigit() else 300)) / 1000
 
         message = self.build_message(body, refusal=(name == "refusal"))
         if body.get("stream"):
@@ -531,6 +532,12 @@ def main():
     args = parser.parse_args()
     handler = type("BoundHandler", (Handler,), {"verbose": args.verbose})
     server = DoubleServer(("127.0.0.1", args.port), handler)
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # even when started in the background with SIGINT ignored
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
