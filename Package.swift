@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "ClaudeTrace", dependencies: ["ClaudeTraceCore", "ClaudeTraceOTLP"]),
         .target(name: "ClaudeTraceReport", dependencies: ["ClaudeTrace"]),
         .executableTarget(name: "claude-trace", dependencies: ["ClaudeTrace", "ClaudeTraceReport"]),
+        // Drives the library from the integration suite (Integration/tests); not a product.
+        .executableTarget(name: "integration-probe", dependencies: ["ClaudeTrace"], path: "Integration/Probe"),
         .testTarget(name: "ClaudeTraceCoreTests", dependencies: ["ClaudeTraceCore"]),
         .testTarget(name: "ClaudeTraceOTLPTests", dependencies: ["ClaudeTraceOTLP"]),
         .testTarget(name: "ClaudeTraceTests", dependencies: ["ClaudeTrace"]),

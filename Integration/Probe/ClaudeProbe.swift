@@ -1,0 +1,3 @@
+import ClaudeTrace
+
+let claudeCommands: [String: ProbeCommand] = [:]

@@ -1,0 +1,3 @@
+import ClaudeTrace
+
+let otlpCommands: [String: ProbeCommand] = [:]

@@ -1,0 +1,189 @@
+import Synchronization
+import Testing
+@testable import ClaudeTraceCore
+
+/// An exporter that holds every export until released: lets a test fill the queue.
+final class GatedExporter: SpanExporter {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], spans: [SpanData], batchSizes: [Int])>((false, [], [], []))
+
+    func export(_ batch: [SpanData]) async -> ExportResult {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if open { continuation.resume() }
+        }
+        state.withLock {
+            $0.spans += batch
+            $0.batchSizes.append(batch.count)
+        }
+        return .success
+    }
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var spans: [SpanData] { state.withLock { $0.spans } }
+    var batchSizes: [Int] { state.withLock { $0.batchSizes } }
+}
+
+final class RecordingProcessor: SpanProcessor {
+    private let spans = Mutex<[SpanData]>([])
+    func onEnd(_ span: SpanData) { spans.withLock { $0.append(span) } }
+    var ended: [SpanData] { spans.withLock { $0 } }
+}
+
+func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
+    let generator = RandomIDGenerator()
+    return SpanData(
+        name: name,
+        context: SpanContext(traceID: generator.makeTraceID(), spanID: generator.makeSpanID(), traceFlags: sampled ? .sampled : []),
+        startTimeNanoseconds: 1, endTimeNanoseconds: 2)
+}
+
+@Suite("Batch span processor")
+struct BatchSpanProcessorTests {
+    @Test("a full queue drops the newest spans and counts them, and end() never waits for the exporter")
+    func queueFullDrops() async {
+        let exporter = GatedExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 10, maxExportBatchSize: 5, scheduleDelay: .seconds(60)))
+        // The exporter is stuck, so the worker holds at most one taken batch; the queue fills.
+        for index in 0..<100 { processor.onEnd(makeSpanData("s\(index)")) }
+        let statistics = processor.statistics
+        #expect(statistics.dropped >= 80)
+        #expect(statistics.dropped + statistics.queued + 10 >= 100)
+        exporter.open()
+        await processor.shutdown()
+        let final = processor.statistics
+        #expect(final.exported + final.dropped == 100)
+        #expect(exporter.spans.count == final.exported)
+        // Newest dropped: the first spans survive.
+        #expect(exporter.spans.prefix(5).map(\.name) == ["s0", "s1", "s2", "s3", "s4"])
+    }
+
+    @Test("forceFlush exports every span that ended before it, in batches no larger than the batch size")
+    func flushExportsEarlierSpans() async {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 7, scheduleDelay: .seconds(60)))
+        for index in 0..<50 { processor.onEnd(makeSpanData("s\(index)")) }
+        await processor.forceFlush()
+        #expect(exporter.exportedSpans.map(\.name) == (0..<50).map { "s\($0)" })
+        #expect(exporter.exportCount >= 8)
+        #expect(processor.statistics.exported == 50)
+        await processor.shutdown()
+    }
+
+    @Test("a full batch is exported without waiting for the schedule delay")
+    func fullBatchWakesEarly() async throws {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 4, scheduleDelay: .seconds(3600)))
+        for index in 0..<4 { processor.onEnd(makeSpanData("s\(index)")) }
+        try await waitUntil { exporter.exportedSpans.count == 4 }
+        await processor.shutdown()
+    }
+
+    @Test("a partial batch is exported after the schedule delay")
+    func scheduleDelay() async throws {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 50, scheduleDelay: .milliseconds(20)))
+        processor.onEnd(makeSpanData("lonely"))
+        try await waitUntil { exporter.exportedSpans.count == 1 }
+        await processor.shutdown()
+    }
+
+    @Test("shutdown flushes, a second shutdown is harmless, and later spans are refused and counted")
+    func shutdownSemantics() async {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(scheduleDelay: .seconds(60)))
+        for index in 0..<3 { processor.onEnd(makeSpanData("s\(index)")) }
+        await processor.shutdown()
+        await processor.shutdown()
+        #expect(exporter.exportedSpans.count == 3)
+        processor.onEnd(makeSpanData("late"))
+        await processor.forceFlush()
+        #expect(exporter.exportedSpans.count == 3)
+        #expect(processor.statistics.refusedAfterShutdown == 1)
+    }
+
+    @Test("unsampled spans never reach the exporter")
+    func unsampledIgnored() async {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter)
+        processor.onEnd(makeSpanData("unsampled", sampled: false))
+        processor.onEnd(makeSpanData("sampled"))
+        await processor.shutdown()
+        #expect(exporter.exportedSpans.map(\.name) == ["sampled"])
+    }
+
+    @Test("an export that passes the export timeout is cancelled and counted as failed")
+    func exportTimeout() async {
+        struct StuckExporter: SpanExporter {
+            func export(_ batch: [SpanData]) async -> ExportResult {
+                try? await Task.sleep(for: .seconds(60))
+                return Task.isCancelled ? .failure : .success
+            }
+        }
+        let processor = BatchSpanProcessor(exporter: StuckExporter(), configuration: .init(scheduleDelay: .seconds(60), exportTimeout: .milliseconds(50)))
+        processor.onEnd(makeSpanData("stuck"))
+        await processor.shutdown()
+        #expect(processor.statistics.failed == 1 && processor.statistics.exported == 0)
+    }
+
+    @Test("exports are never concurrent")
+    func serializedExports() async {
+        final class OverlapDetector: SpanExporter {
+            let active = Atomic(0), overlaps = Atomic(0), spans = Atomic(0)
+            func export(_ batch: [SpanData]) async -> ExportResult {
+                if active.add(1, ordering: .relaxed).newValue > 1 { overlaps.add(1, ordering: .relaxed) }
+                await Task.yield()
+                spans.add(batch.count, ordering: .relaxed)
+                active.subtract(1, ordering: .relaxed)
+                return .success
+            }
+        }
+        let exporter = OverlapDetector()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100_000, maxExportBatchSize: 16, scheduleDelay: .milliseconds(1)))
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for index in 0..<500 { processor.onEnd(makeSpanData("t\(task)-\(index)")) }
+                    await processor.forceFlush()
+                }
+            }
+        }
+        await processor.shutdown()
+        #expect(exporter.overlaps.load(ordering: .relaxed) == 0)
+        #expect(exporter.spans.load(ordering: .relaxed) == 2000)
+    }
+
+    @Test("OTEL_BSP_* variables configure the processor; a batch larger than the queue is clamped")
+    func configurationFromEnvironment() {
+        let configuration = BatchSpanProcessor.Configuration.fromEnvironment(EnvironmentReader([
+            "OTEL_BSP_MAX_QUEUE_SIZE": "100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "500",
+            "OTEL_BSP_SCHEDULE_DELAY": "250", "OTEL_BSP_EXPORT_TIMEOUT": "abc",
+        ]))
+        #expect(configuration.maxQueueSize == 100 && configuration.maxExportBatchSize == 100)
+        #expect(configuration.scheduleDelay == .milliseconds(250))
+        #expect(configuration.exportTimeout == .seconds(30))
+        #expect(BatchSpanProcessor.Configuration.fromEnvironment(EnvironmentReader([:])) == .init())
+    }
+}
+
+/// Polls `condition` every few milliseconds for at most `limit`.
+func waitUntil(limit: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(limit)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}

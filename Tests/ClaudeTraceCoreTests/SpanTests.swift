@@ -1,0 +1,137 @@
+import Testing
+@testable import ClaudeTraceCore
+
+@Suite("Spans")
+struct SpanTests {
+    @Test("a span ends once and ignores every change after end")
+    func endsOnce() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("work", kind: .client, attributes: ["a": 1])
+        span.attributes["b"] = "two"
+        span.end()
+        span.attributes["c"] = true
+        span.addEvent("late")
+        span.setStatus(.error(description: "late"))
+        span.updateName("renamed")
+        span.addLink(SpanContext(traceID: TraceID(high: 1, low: 1), spanID: SpanID(1)))
+        span.end()
+        #expect(!span.isRecording)
+        let spans = await exported(provider, exporter)
+        #expect(spans.count == 1)
+        let data = try #require(spans.first)
+        #expect(data.name == "work" && data.kind == .client)
+        #expect(data.attributes == ["a": 1, "b": "two"])
+        #expect(data.events.isEmpty && data.links.isEmpty && data.status == .unset)
+        #expect(data.endTimeNanoseconds >= data.startTimeNanoseconds)
+    }
+
+    @Test("status follows Ok > Error > Unset: ok is final, unset is ignored")
+    func statusOrdering() {
+        let (provider, _) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("status")
+        span.setStatus(.error(description: "first"))
+        span.setStatus(.unset)
+        #expect(span.status == .error(description: "first"))
+        span.setStatus(.error(description: ""))
+        #expect(span.status == .error(description: nil))
+        span.setStatus(.ok)
+        span.setStatus(.error(description: "after ok"))
+        #expect(span.status == .ok)
+    }
+
+    @Test("setting an attribute twice overwrites it in place; nil removes it")
+    func attributeOverwrite() {
+        var attributes: Attributes = ["a": 1, "b": 2]
+        attributes["a"] = "one"
+        attributes["b"] = nil
+        attributes["c"] = .doubleArray([1.5])
+        #expect(attributes.keys == ["a", "c"])
+        #expect(attributes["a"] == "one")
+    }
+
+    @Test("limits drop surplus attributes, events and links and count them; overwrites are not drops")
+    func limitsTruncateAndCount() async throws {
+        let limits = SpanLimits(
+            attributeCountLimit: 2, attributeValueLengthLimit: 3, eventCountLimit: 1, linkCountLimit: 1,
+            attributePerEventCountLimit: 1, attributePerLinkCountLimit: 1)
+        let (provider, exporter) = makeTestProvider(limits: limits)
+        let link = SpanLink(context: SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(3)), attributes: ["x": 1, "y": 2])
+        let span = provider.tracer("tests").startSpan("limited", attributes: ["a": "abcdef", "b": 1, "c": 2], links: [link, link])
+        span.attributes["a"] = "xyzzy"
+        span.attributes["d"] = 4
+        span.setAttribute("s", .stringArray(["long", "ok"]))
+        span.addEvent("one", attributes: ["p": 1, "q": 2])
+        span.addEvent("two")
+        span.end()
+        let data = try #require(await exported(provider, exporter).first)
+        #expect(data.attributes == ["a": "xyz", "b": 1])
+        #expect(data.droppedAttributesCount == 3)
+        #expect(data.events.count == 1 && data.droppedEventsCount == 1)
+        #expect(data.events[0].droppedAttributesCount == 1)
+        #expect(data.links.count == 1 && data.droppedLinksCount == 1)
+        #expect(data.links[0].attributes.count == 1 && data.links[0].droppedAttributesCount == 1)
+    }
+
+    @Test("strings are cut on character boundaries, never inside an emoji or UTF-8 sequence")
+    func truncationKeepsCharacters() {
+        let value = AttributeValue.string("é👩‍👩‍👧z").truncated(to: 2)
+        #expect(value == .string("é👩‍👩‍👧"))
+        #expect(AttributeValue.string("abc").truncated(to: 3) == "abc")
+    }
+
+    @Test("limits come from OTEL_* variables, the span-specific one winning, and bad values fall back")
+    func limitsFromEnvironment() {
+        let limits = SpanLimits.fromEnvironment(EnvironmentReader([
+            "OTEL_ATTRIBUTE_COUNT_LIMIT": "10", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT": "5",
+            "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT": "64", "OTEL_SPAN_EVENT_COUNT_LIMIT": "-3",
+            "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT": "7",
+        ]))
+        #expect(limits.attributeCountLimit == 5)
+        #expect(limits.attributeValueLengthLimit == 64)
+        #expect(limits.eventCountLimit == 128)
+        #expect(limits.attributePerLinkCountLimit == 7)
+    }
+
+    @Test("recordError adds an exception event with type and message and sets status error")
+    func recordError() async throws {
+        enum Failure: Error { case timeout }
+        let (provider, exporter) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("failing")
+        span.recordError(Failure.timeout, attributes: ["exception.stacktrace": "here"])
+        span.end()
+        let data = try #require(await exported(provider, exporter).first)
+        let event = try #require(data.events.first)
+        #expect(event.name == "exception")
+        #expect(event.attributes["exception.message"] == "timeout")
+        #expect(event.attributes["exception.stacktrace"] == "here")
+        #expect(data.status == .error(description: "timeout"))
+    }
+
+    @Test("a link to an invalid context is kept only with attributes or a trace state")
+    func invalidLinks() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("links")
+        let invalid = SpanContext(traceID: .invalid, spanID: .invalid)
+        span.addLink(invalid)
+        span.addLink(invalid, attributes: ["reason": "kept"])
+        span.end()
+        let data = try #require(await exported(provider, exporter).first)
+        #expect(data.links.count == 1 && data.links[0].attributes["reason"] == "kept")
+    }
+
+    @Test("a span has the parent's trace id, a new span id, and OTLP flags for local and remote parents")
+    func flags() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let tracer = provider.tracer("tests")
+        let remote = try #require(TraceContextPropagator.extract(from: ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]))
+        tracer.withSpan("server", kind: .server, parent: .context(remote)) { _ in
+            tracer.withSpan("local-child") { _ in }
+        }
+        let spans = await exported(provider, exporter)
+        let server = try #require(spans.first { $0.name == "server" })
+        let child = try #require(spans.first { $0.name == "local-child" })
+        #expect(server.context.traceID == remote.traceID && server.parentSpanID == remote.spanID)
+        #expect(server.otlpFlags == 0x301)
+        #expect(child.otlpFlags == 0x101)
+    }
+}
