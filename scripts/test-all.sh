@@ -9,7 +9,7 @@ swift build --build-tests
 swift test --skip-build
 
 echo "== concurrency tests under the thread sanitizer"
-swift test --scratch-path .build-tsan -sanitize=thread \
+swift test --scratch-path .build-tsan --sanitize=thread \
   --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests'
 
 echo "== integration suite"

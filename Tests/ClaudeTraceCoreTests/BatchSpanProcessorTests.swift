@@ -4,7 +4,7 @@ import Testing
 
 /// An exporter that holds every export until released: lets a test fill the queue.
 final class GatedExporter: SpanExporter {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], spans: [SpanData], batchSizes: [Int])>((false, [], [], []))
+    private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>], spans: [SpanData], batchSizes: [Int])>((false, [], [], []))
 
     func export(_ batch: [SpanData]) async -> ExportResult {
         await withCheckedContinuation { continuation in
@@ -35,7 +35,7 @@ final class GatedExporter: SpanExporter {
 }
 
 final class RecordingProcessor: SpanProcessor {
-    private let spans = Mutex<[SpanData]>([])
+    private let spans = Locked<[SpanData]>([])
     func onEnd(_ span: SpanData) { spans.withLock { $0.append(span) } }
     var ended: [SpanData] { spans.withLock { $0 } }
 }

@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Something the SDK wants its operator to know: a dropped span, a failed export, a bad
 /// configuration value. The SDK never throws into app code; it reports here instead.
@@ -45,8 +44,8 @@ public enum Diagnostics {
 
     public static let defaultLinesPerMinute = 30
 
-    private static let handler = Mutex<Handler?>(nil)
-    private static let limiter = Mutex(RateLimiter())
+    private static let handler = Locked<Handler?>(nil)
+    private static let limiter = Locked(RateLimiter())
 
     /// Routes every future diagnostic to `handler` (nil restores the standard-error default).
     public static func setHandler(_ handler: Handler?) {

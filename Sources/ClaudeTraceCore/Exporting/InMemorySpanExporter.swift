@@ -1,8 +1,7 @@
-import Synchronization
 
 /// Keeps exported spans in memory, for tests (ours and yours).
 public final class InMemorySpanExporter: SpanExporter {
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var spans: [SpanData] = []

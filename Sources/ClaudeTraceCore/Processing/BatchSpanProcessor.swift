@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Queues sampled spans and exports them in batches from a background task.
 ///
@@ -109,7 +108,7 @@ public final class BatchSpanProcessor: SpanProcessor {
         let exporter: any SpanExporter
         let configuration: Configuration
         let component: String
-        private let state = Mutex(State())
+        private let state = Locked(State())
 
         struct State {
             var queue: [SpanData] = []

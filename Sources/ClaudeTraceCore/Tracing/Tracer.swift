@@ -43,7 +43,7 @@ public final class Tracer: Sendable {
             let context = SpanContext(
                 traceID: traceID, spanID: provider.idGenerator.makeSpanID(),
                 traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
-            return Span(nonRecording: context, name: name, kind: kind)
+            return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
         }
         let result = provider.sampler.shouldSample(
             parentContext: parentContext, traceID: traceID, name: name, kind: kind,
@@ -52,7 +52,7 @@ public final class Tracer: Sendable {
         var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
         if result.decision == .recordAndSample { flags.insert(.sampled) }
         let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: result.traceState)
-        guard result.decision != .drop else { return Span(nonRecording: context, name: name, kind: kind) }
+        guard result.decision != .drop else { return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind) }
 
         var spanAttributes = attributes
         for (key, value) in result.attributes { spanAttributes[key] = value }
