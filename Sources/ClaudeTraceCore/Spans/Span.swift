@@ -189,7 +189,7 @@ public struct Span: Sendable {
                 endTimeNanoseconds: max(endWall, state.startWall), attributes: state.attributes,
                 events: state.events, links: state.links, status: state.status,
                 droppedAttributesCount: state.droppedAttributes, droppedEventsCount: state.droppedEvents,
-                droppedLinksCount: state.droppedLinks, resource: provider.resource, scope: state.tracer.scope)
+                droppedLinksCount: state.droppedLinks, origin: state.tracer.origin)
             return (data, provider)
         }
         guard let (data, provider) = ended else { return }

@@ -72,8 +72,21 @@ public struct SpanData: Hashable, Sendable {
     public var droppedAttributesCount: Int
     public var droppedEventsCount: Int
     public var droppedLinksCount: Int
-    public var resource: Resource
-    public var scope: InstrumentationScope
+    /// The resource and scope, shared by every span of one tracer: one reference to copy
+    /// instead of five (retain/release was a fifth of a span's cost before).
+    var origin: SpanOrigin
+
+    /// The service that made the span.
+    public var resource: Resource {
+        get { origin.resource }
+        set { origin = SpanOrigin(resource: newValue, scope: origin.scope) }
+    }
+
+    /// The instrumentation library that made the span.
+    public var scope: InstrumentationScope {
+        get { origin.scope }
+        set { origin = SpanOrigin(resource: origin.resource, scope: newValue) }
+    }
 
     public init(
         name: String, kind: SpanKind = .internal, context: SpanContext, parentSpanID: SpanID? = nil,
@@ -97,8 +110,30 @@ public struct SpanData: Hashable, Sendable {
         self.droppedAttributesCount = droppedAttributesCount
         self.droppedEventsCount = droppedEventsCount
         self.droppedLinksCount = droppedLinksCount
-        self.resource = resource
-        self.scope = scope
+        self.origin = SpanOrigin(resource: resource, scope: scope)
+    }
+
+    init(
+        name: String, kind: SpanKind, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool,
+        startTimeNanoseconds: UInt64, endTimeNanoseconds: UInt64, attributes: Attributes,
+        events: [SpanEvent], links: [SpanLink], status: SpanStatus, droppedAttributesCount: Int,
+        droppedEventsCount: Int, droppedLinksCount: Int, origin: SpanOrigin
+    ) {
+        self.name = name
+        self.kind = kind
+        self.context = context
+        self.parentSpanID = parentSpanID
+        self.parentIsRemote = parentIsRemote
+        self.startTimeNanoseconds = startTimeNanoseconds
+        self.endTimeNanoseconds = endTimeNanoseconds
+        self.attributes = attributes
+        self.events = events
+        self.links = links
+        self.status = status
+        self.droppedAttributesCount = droppedAttributesCount
+        self.droppedEventsCount = droppedEventsCount
+        self.droppedLinksCount = droppedLinksCount
+        self.origin = origin
     }
 
     /// The span's duration in seconds.
@@ -108,5 +143,25 @@ public struct SpanData: Hashable, Sendable {
     /// IS_REMOTE (0x200) when the parent is remote.
     public var otlpFlags: UInt32 {
         UInt32(context.traceFlags.rawValue) | 0x100 | (parentIsRemote ? 0x200 : 0)
+    }
+}
+
+/// A resource and an instrumentation scope, immutable and shared.
+final class SpanOrigin: Hashable, Sendable {
+    let resource: Resource
+    let scope: InstrumentationScope
+
+    init(resource: Resource, scope: InstrumentationScope) {
+        self.resource = resource
+        self.scope = scope
+    }
+
+    static func == (a: SpanOrigin, b: SpanOrigin) -> Bool {
+        a === b || (a.resource == b.resource && a.scope == b.scope)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(resource)
+        hasher.combine(scope)
     }
 }

@@ -22,11 +22,17 @@ public enum SpanParent: Sendable {
 /// Starts spans for one instrumentation scope. Get one from ``TracerProvider/tracer(_:version:schemaURL:attributes:)``.
 public final class Tracer: Sendable {
     public let provider: TracerProvider
-    public let scope: InstrumentationScope
+    let origin: SpanOrigin
 
-    init(provider: TracerProvider, scope: InstrumentationScope) {
+    public var scope: InstrumentationScope { origin.scope }
+
+    convenience init(provider: TracerProvider, scope: InstrumentationScope) {
+        self.init(provider: provider, origin: SpanOrigin(resource: provider.resource, scope: scope))
+    }
+
+    init(provider: TracerProvider, origin: SpanOrigin) {
         self.provider = provider
-        self.scope = scope
+        self.origin = origin
     }
 
     /// Starts a span that the caller ends with ``Span/end(at:)``. It does not become current.

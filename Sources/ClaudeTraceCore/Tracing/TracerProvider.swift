@@ -31,6 +31,7 @@ public final class TracerProvider: Sendable {
         self.idGenerator = idGenerator
         self.processors = processors
         self.disabled = disabled
+        self.defaultOrigin = SpanOrigin(resource: resource, scope: InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion))
     }
 
     /// A provider that records nothing: the global one until something is installed.
@@ -46,9 +47,9 @@ public final class TracerProvider: Sendable {
 
     /// The tracer the free `withSpan` functions use (scope `claude-trace`). Made per call (one
     /// small allocation) rather than cached: a cached tracer would form a cycle with its provider.
-    public var defaultTracer: Tracer { Tracer(provider: self, scope: Self.defaultScope) }
+    public var defaultTracer: Tracer { Tracer(provider: self, origin: defaultOrigin) }
 
-    static let defaultScope = InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion)
+    private let defaultOrigin: SpanOrigin
 
     /// Whether spans are still recorded: false once shut down or when disabled.
     public var isActive: Bool { !disabled && !isShutDown.load(ordering: .relaxed) }
