@@ -1,0 +1,169 @@
+import ClaudeTraceCore
+import Synchronization
+
+/// The SDK, set up: a tracer provider built from code and the `OTEL_*` environment, with its
+/// exporters and processors, and the calls that flush and stop it.
+///
+/// ```swift
+/// let telemetry = try Telemetry.bootstrap(serviceName: "support-bot")  // OTLP/HTTP to :4318
+/// // or: exporters: [.file("traces.jsonl")], sampler: .parentBased(root: .traceIDRatio(0.25))
+/// …
+/// await telemetry.shutdown()   // flushes everything; idempotent; bounded by a timeout
+/// ```
+///
+/// ``bootstrap(_:)`` also installs the provider globally (``TracerProvider/setGlobal(_:)``);
+/// ``init(_:)`` builds one without installing it, for tests (pair it with
+/// `withTracerProvider(telemetry.provider) { … }`).
+public final class Telemetry: Sendable {
+    /// The provider every tracer comes from.
+    public let provider: TracerProvider
+    /// The exporters built for ``TelemetryConfiguration/exporters``, in order.
+    public let exporters: [any SpanExporter]
+    /// The default bound on ``forceFlush(timeout:)`` and ``shutdown(timeout:)``.
+    public let shutdownTimeout: Duration
+
+    private let shutdownTask = Mutex<Task<Void, Never>?>(nil)
+
+    /// Builds the provider `configuration` describes, without installing it globally.
+    /// - Throws: ``TelemetryConfigurationError`` for a setting given in code that cannot work.
+    ///   Invalid environment values never throw: they are reported and replaced by defaults.
+    public init(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) {
+        shutdownTimeout = configuration.shutdownTimeout
+        let resource = configuration.resolvedResource()
+        guard !configuration.resolvedDisabled() else {
+            exporters = []
+            provider = TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], disabled: true)
+            return
+        }
+        let environment = configuration.environment
+        let batch = configuration.resolvedBatch()
+        var exporters: [any SpanExporter] = []
+        var processors: [any SpanProcessor] = []
+        for choice in configuration.resolvedExporters() {
+            switch choice.kind {
+            case .none:
+                continue
+            case .console:
+                let exporter = ConsoleSpanExporter()
+                exporters.append(exporter)
+                processors.append(SimpleSpanProcessor(exporter: exporter, exportTimeout: batch.exportTimeout))
+                continue
+            case .otlp(let overrides):
+                var otlp = OTLPHTTPExporterConfiguration.fromEnvironment(environment)
+                if let endpoint = overrides.endpoint {
+                    guard HTTPURL(endpoint) != nil else { throw .invalidEndpoint(endpoint) }
+                    otlp.endpoint = endpoint
+                }
+                if let headers = overrides.headers { otlp.headers = headers }
+                if let timeout = overrides.timeout { otlp.timeout = timeout }
+                if let compression = overrides.compression { otlp.compression = compression }
+                if let retry = overrides.retry { otlp.retry = retry }
+                exporters.append(OTLPHTTPExporter(configuration: otlp))
+            case .otlpConfigured(let otlp):
+                guard HTTPURL(otlp.endpoint) != nil else { throw .invalidEndpoint(otlp.endpoint) }
+                exporters.append(OTLPHTTPExporter(configuration: otlp))
+            case .file(let file):
+                guard !file.path.isEmpty else { throw .emptyFilePath }
+                exporters.append(OTLPFileExporter(configuration: file))
+            case .standardOutput:
+                exporters.append(OTLPFileExporter.standardOutput())
+            case .custom(let exporter):
+                exporters.append(exporter)
+            }
+            processors.append(BatchSpanProcessor(exporter: exporters[exporters.count - 1], configuration: batch))
+        }
+        self.exporters = exporters
+        provider = TracerProvider(
+            resource: resource, sampler: configuration.resolvedSampler(), limits: configuration.resolvedLimits(),
+            processors: processors + configuration.processors)
+    }
+
+    /// Builds the provider `configuration` describes and installs it as the global one.
+    @discardableResult
+    public static func bootstrap(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) -> Telemetry {
+        let telemetry = try Telemetry(configuration)
+        TracerProvider.setGlobal(telemetry.provider)
+        return telemetry
+    }
+
+    /// Builds a provider from these settings and the `OTEL_*` environment, and installs it as
+    /// the global one. Each argument left nil comes from the environment, else its default;
+    /// see ``TelemetryConfiguration`` for which variable backs which argument.
+    @discardableResult
+    public static func bootstrap(
+        serviceName: String? = nil, resourceAttributes: Attributes = [:],
+        exporters: [TraceExporterChoice]? = nil, sampler: (any Sampler)? = nil,
+        processors: [any SpanProcessor] = [], batch: BatchSpanProcessor.Configuration? = nil,
+        limits: SpanLimits? = nil, disabled: Bool? = nil,
+        environment: EnvironmentReader = EnvironmentReader(), shutdownTimeout: Duration = .seconds(30)
+    ) throws(TelemetryConfigurationError) -> Telemetry {
+        try bootstrap(TelemetryConfiguration(
+            serviceName: serviceName, resourceAttributes: resourceAttributes, exporters: exporters,
+            sampler: sampler, processors: processors, batch: batch, limits: limits, disabled: disabled,
+            shutdownTimeout: shutdownTimeout, environment: environment))
+    }
+
+    /// A tracer for an instrumentation scope (a library or a part of the app).
+    public func tracer(_ name: String, version: String? = nil) -> Tracer {
+        provider.tracer(name, version: version)
+    }
+
+    /// Exports every span ended so far and syncs the exporters, waiting at most `timeout`
+    /// (default ``shutdownTimeout``). Returns whether it finished in time.
+    @discardableResult
+    public func forceFlush(timeout: Duration? = nil) async -> Bool {
+        let provider = self.provider
+        let task = Task { await provider.forceFlush() }
+        return await waitAtMost(timeout ?? shutdownTimeout, for: task)
+    }
+
+    /// Flushes and stops everything, waiting at most `timeout` (default ``shutdownTimeout``).
+    /// Returns whether it finished in time; if not, exporters are told to give up at once
+    /// (retries and requests in flight end) and the spans still queued are lost.
+    /// Idempotent: a second call waits for the first one's work.
+    @discardableResult
+    public func shutdown(timeout: Duration? = nil) async -> Bool {
+        let provider = self.provider
+        let task = shutdownTask.withLock { task in
+            if let task { return task }
+            let started = Task { await provider.shutdown() }
+            task = started
+            return started
+        }
+        let timeout = timeout ?? shutdownTimeout
+        guard await waitAtMost(timeout, for: task) else {
+            Diagnostics.report(.warning, component: "Telemetry", "shutdown did not finish within \(timeout); stopping the exporters now")
+            for exporter in exporters { await exporter.shutdown() }
+            return false
+        }
+        return true
+    }
+}
+
+/// Waits for `task` at most `timeout`; true when it finished. The task goes on running when
+/// the wait gives up (a task group would wait for it; this does not).
+func waitAtMost(_ timeout: Duration, for task: Task<Void, Never>) async -> Bool {
+    let pending = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+    let resume: @Sendable (Bool) -> Void = { finished in
+        pending.withLock { continuation in
+            defer { continuation = nil }
+            return continuation
+        }?.resume(returning: finished)
+    }
+    let timer = Mutex<Task<Void, Never>?>(nil)
+    let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        pending.withLock { $0 = continuation }
+        timer.withLock {
+            $0 = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                resume(false)
+            }
+        }
+        Task {
+            await task.value
+            resume(true)
+        }
+    }
+    timer.withLock { $0 }?.cancel()
+    return finished
+}

@@ -1,0 +1,322 @@
+import ClaudeTraceCore
+
+/// Writes spans as OTLP-JSON: the protobuf JSON mapping of `ExportTraceServiceRequest` with
+/// OTLP's overrides.
+///
+/// https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding:
+/// - trace and span ids are lowercase hex (32 and 16 characters), not base64;
+/// - `kind` and `status.code` are integers, never enum names;
+/// - 64-bit integers (`startTimeUnixNano`, `intValue`, …) are decimal strings;
+/// - doubles are numbers, except NaN and ±Infinity, which are the strings `"NaN"`,
+///   `"Infinity"` and `"-Infinity"`;
+/// - a field holding its default is omitted (empty `traceState`, zero dropped counts, an unset
+///   status), but a set `oneof` member is always written, even `{"intValue":"0"}`.
+///
+/// Spans are grouped by resource, then by instrumentation scope, in order of first appearance.
+/// The output is written by hand into a byte buffer; nothing goes through `JSONEncoder`.
+public struct OTLPJSONEncoder: OTLPTraceEncoding {
+    public init() {}
+
+    /// `application/json`.
+    public var contentType: String { "application/json" }
+
+    public func encode(_ spans: ArraySlice<SpanData>, into buffer: inout [UInt8]) {
+        let groups = Self.group(spans)
+        var output: [UInt8] = []
+        swap(&output, &buffer)
+        var writer = JSONWriter(appendingTo: consume output)
+        writer.write("{\"resourceSpans\":[")
+        for (resourceIndex, group) in groups.enumerated() {
+            if resourceIndex > 0 { writer.write(UInt8(ascii: ",")) }
+            writer.write("{\"resource\":{")
+            writer.appendAttributesField(group.resource.attributes, leadingComma: false)
+            writer.write("},\"scopeSpans\":[")
+            for (scopeIndex, scopeGroup) in group.scopes.enumerated() {
+                if scopeIndex > 0 { writer.write(UInt8(ascii: ",")) }
+                writer.write("{\"scope\":")
+                writer.appendScope(scopeGroup.scope)
+                writer.write(",\"spans\":[")
+                for (spanIndex, position) in scopeGroup.positions.enumerated() {
+                    if spanIndex > 0 { writer.write(UInt8(ascii: ",")) }
+                    writer.appendSpan(spans[position])
+                }
+                writer.write(UInt8(ascii: "]"))
+                if !scopeGroup.scope.schemaURL.isEmpty {
+                    writer.write(",\"schemaUrl\":")
+                    writer.writeString(scopeGroup.scope.schemaURL)
+                }
+                writer.write(UInt8(ascii: "}"))
+            }
+            writer.write(UInt8(ascii: "]"))
+            if !group.resource.schemaURL.isEmpty {
+                writer.write(",\"schemaUrl\":")
+                writer.writeString(group.resource.schemaURL)
+            }
+            writer.write(UInt8(ascii: "}"))
+        }
+        writer.write("]}")
+        buffer = writer.finish()
+    }
+
+    struct ResourceGroup {
+        let resource: Resource
+        var scopes: [ScopeGroup]
+    }
+
+    struct ScopeGroup {
+        let scope: InstrumentationScope
+        var positions: [Int]
+    }
+
+    /// Spans grouped by resource, then scope, keeping the order in which each first appears.
+    /// Batches usually hold one resource and a few scopes, so the last group used is checked
+    /// first and the rest linearly.
+    static func group(_ spans: ArraySlice<SpanData>) -> [ResourceGroup] {
+        var groups: [ResourceGroup] = []
+        var lastResource = -1, lastScope = -1
+        for position in spans.indices {
+            let span = spans[position]
+            let resourceIndex: Int
+            if lastResource >= 0, groups[lastResource].resource == span.resource {
+                resourceIndex = lastResource
+            } else if let found = groups.firstIndex(where: { $0.resource == span.resource }) {
+                resourceIndex = found
+                lastScope = -1
+            } else {
+                groups.append(ResourceGroup(resource: span.resource, scopes: []))
+                resourceIndex = groups.count - 1
+                lastScope = -1
+            }
+            lastResource = resourceIndex
+            if lastScope >= 0, lastScope < groups[resourceIndex].scopes.count,
+               groups[resourceIndex].scopes[lastScope].scope == span.scope {
+                groups[resourceIndex].scopes[lastScope].positions.append(position)
+            } else if let found = groups[resourceIndex].scopes.firstIndex(where: { $0.scope == span.scope }) {
+                groups[resourceIndex].scopes[found].positions.append(position)
+                lastScope = found
+            } else {
+                groups[resourceIndex].scopes.append(ScopeGroup(scope: span.scope, positions: [position]))
+                lastScope = groups[resourceIndex].scopes.count - 1
+            }
+        }
+        return groups
+    }
+}
+
+extension JSONWriter {
+    /// `{"name":…,"version":…,"attributes":[…]}`; empty fields are omitted.
+    mutating func appendScope(_ scope: InstrumentationScope) {
+        write(UInt8(ascii: "{"))
+        var needsComma = false
+        if !scope.name.isEmpty {
+            write("\"name\":")
+            writeString(scope.name)
+            needsComma = true
+        }
+        if let version = scope.version, !version.isEmpty {
+            if needsComma { write(UInt8(ascii: ",")) }
+            write("\"version\":")
+            writeString(version)
+            needsComma = true
+        }
+        appendAttributesField(scope.attributes, leadingComma: needsComma)
+        write(UInt8(ascii: "}"))
+    }
+
+    mutating func appendSpan(_ span: SpanData) {
+        write("{\"traceId\":\"")
+        writeHex(span.context.traceID.high)
+        writeHex(span.context.traceID.low)
+        write("\",\"spanId\":\"")
+        writeHex(span.context.spanID.value)
+        write(UInt8(ascii: "\""))
+        if !span.context.traceState.isEmpty {
+            write(",\"traceState\":")
+            writeString(span.context.traceState.headerValue)
+        }
+        if let parent = span.parentSpanID {
+            write(",\"parentSpanId\":\"")
+            writeHex(parent.value)
+            write(UInt8(ascii: "\""))
+        }
+        write(",\"flags\":")
+        writeDecimal(UInt64(span.otlpFlags))
+        write(",\"name\":")
+        writeString(span.name)
+        write(",\"kind\":")
+        writeDecimal(UInt64(span.kind.rawValue))
+        write(",\"startTimeUnixNano\":\"")
+        writeDecimal(span.startTimeNanoseconds)
+        write("\",\"endTimeUnixNano\":\"")
+        writeDecimal(span.endTimeNanoseconds)
+        write(UInt8(ascii: "\""))
+        appendAttributesField(span.attributes, leadingComma: true)
+        appendCountField(",\"droppedAttributesCount\":", span.droppedAttributesCount)
+        if !span.events.isEmpty {
+            write(",\"events\":[")
+            for (index, event) in span.events.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                appendEvent(event)
+            }
+            write(UInt8(ascii: "]"))
+        }
+        appendCountField(",\"droppedEventsCount\":", span.droppedEventsCount)
+        if !span.links.isEmpty {
+            write(",\"links\":[")
+            for (index, link) in span.links.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                appendLink(link)
+            }
+            write(UInt8(ascii: "]"))
+        }
+        appendCountField(",\"droppedLinksCount\":", span.droppedLinksCount)
+        appendStatus(span.status)
+        write(UInt8(ascii: "}"))
+    }
+
+    mutating func appendEvent(_ event: SpanEvent) {
+        write("{\"timeUnixNano\":\"")
+        writeDecimal(event.timeNanoseconds)
+        write("\",\"name\":")
+        writeString(event.name)
+        appendAttributesField(event.attributes, leadingComma: true)
+        appendCountField(",\"droppedAttributesCount\":", event.droppedAttributesCount)
+        write(UInt8(ascii: "}"))
+    }
+
+    mutating func appendLink(_ link: SpanLink) {
+        write("{\"traceId\":\"")
+        writeHex(link.context.traceID.high)
+        writeHex(link.context.traceID.low)
+        write("\",\"spanId\":\"")
+        writeHex(link.context.spanID.value)
+        write(UInt8(ascii: "\""))
+        if !link.context.traceState.isEmpty {
+            write(",\"traceState\":")
+            writeString(link.context.traceState.headerValue)
+        }
+        appendAttributesField(link.attributes, leadingComma: true)
+        appendCountField(",\"droppedAttributesCount\":", link.droppedAttributesCount)
+        // Bits 0–7 are the linked context's W3C flags; 0x100 says whether it is remote is
+        // known, 0x200 that it is. https://github.com/open-telemetry/opentelemetry-proto
+        // (trace.proto, SpanFlags).
+        let flags = UInt64(link.context.traceFlags.rawValue) | 0x100 | (link.context.isRemote ? 0x200 : 0)
+        write(",\"flags\":")
+        writeDecimal(flags)
+        write(UInt8(ascii: "}"))
+    }
+
+    /// `,"status":{…}`, omitted for an unset status (its default). The message is written only
+    /// for an error, as the spec ignores it otherwise.
+    mutating func appendStatus(_ status: SpanStatus) {
+        switch status {
+        case .unset:
+            return
+        case .ok:
+            write(",\"status\":{\"code\":1}")
+        case .error(let description):
+            write(",\"status\":{")
+            if let description, !description.isEmpty {
+                write("\"message\":")
+                writeString(description)
+                write(UInt8(ascii: ","))
+            }
+            write("\"code\":2}")
+        }
+    }
+
+    /// `"key":count` unless `count` is zero (the default, so omitted).
+    @inline(__always)
+    mutating func appendCountField(_ key: StaticString, _ count: Int) {
+        guard count > 0 else { return }
+        write(key)
+        writeDecimal(UInt64(count))
+    }
+
+    /// `"attributes":[…]`, preceded by a comma when asked; nothing for no attributes.
+    /// Returns whether anything was written.
+    @discardableResult
+    mutating func appendAttributesField(_ attributes: Attributes, leadingComma: Bool) -> Bool {
+        guard !attributes.isEmpty else { return false }
+        write(leadingComma ? ",\"attributes\":[" : "\"attributes\":[")
+        var first = true
+        for (key, value) in attributes {
+            if !first { write(UInt8(ascii: ",")) }
+            first = false
+            write("{\"key\":")
+            writeString(key)
+            write(",\"value\":")
+            appendAnyValue(value)
+            write(UInt8(ascii: "}"))
+        }
+        write(UInt8(ascii: "]"))
+        return true
+    }
+
+    /// An `AnyValue` holding exactly one member, written even when it is zero, false or empty.
+    mutating func appendAnyValue(_ value: AttributeValue) {
+        switch value {
+        case .string(let string):
+            write("{\"stringValue\":")
+            writeString(string)
+            write(UInt8(ascii: "}"))
+        case .bool(let bool):
+            write(bool ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
+        case .int(let int):
+            write("{\"intValue\":\"")
+            writeDecimal(int)
+            write("\"}")
+        case .double(let double):
+            write("{\"doubleValue\":")
+            writeDouble(double)
+            write(UInt8(ascii: "}"))
+        case .stringArray(let values):
+            guard writeArrayStart(isEmpty: values.isEmpty) else { return }
+            for (index, element) in values.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                write("{\"stringValue\":")
+                writeString(element)
+                write(UInt8(ascii: "}"))
+            }
+            write("]}}")
+        case .boolArray(let values):
+            guard writeArrayStart(isEmpty: values.isEmpty) else { return }
+            for (index, element) in values.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                write(element ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
+            }
+            write("]}}")
+        case .intArray(let values):
+            guard writeArrayStart(isEmpty: values.isEmpty) else { return }
+            for (index, element) in values.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                write("{\"intValue\":\"")
+                writeDecimal(element)
+                write("\"}")
+            }
+            write("]}}")
+        case .doubleArray(let values):
+            guard writeArrayStart(isEmpty: values.isEmpty) else { return }
+            for (index, element) in values.enumerated() {
+                if index > 0 { write(UInt8(ascii: ",")) }
+                write("{\"doubleValue\":")
+                writeDouble(element)
+                write(UInt8(ascii: "}"))
+            }
+            write("]}}")
+        }
+    }
+
+    /// Opens `{"arrayValue":{"values":[`, or writes the whole `{"arrayValue":{}}` for an empty
+    /// array (the member is set; its repeated field is at its default, so omitted) and returns
+    /// false.
+    @inline(__always)
+    mutating func writeArrayStart(isEmpty: Bool) -> Bool {
+        if isEmpty {
+            write("{\"arrayValue\":{}}")
+            return false
+        }
+        write("{\"arrayValue\":{\"values\":[")
+        return true
+    }
+}

@@ -1,0 +1,259 @@
+import ClaudeTraceCore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// Sends spans to an OpenTelemetry collector over OTLP/HTTP, as JSON
+/// (`Content-Type: application/json`) POSTed to ``OTLPHTTPExporterConfiguration/endpoint``.
+///
+/// - Each export is one request (split in halves while the body is over
+///   ``OTLPHTTPExporterConfiguration/maxRequestBodySize``), never an empty one.
+/// - HTTP 429, 502, 503, 504 and connection failures are retried as ``OTLPRetryPolicy`` says,
+///   honouring `Retry-After` (seconds or an HTTP date); any other status fails the export
+///   without a retry. Everything, retries included, ends by
+///   ``OTLPHTTPExporterConfiguration/timeout``.
+/// - A `partialSuccess` in the response is reported through ``Diagnostics`` and counted; it is
+///   never retried.
+/// - Cancelling the calling task (the batch processor does at its export timeout) cancels the
+///   request in flight. ``shutdown()`` ends back-off waits and requests at once.
+///
+/// It never throws and never blocks its caller: failures go to ``Diagnostics`` and the
+/// returned ``ExportResult``.
+public final class OTLPHTTPExporter: SpanExporter {
+    /// What the exporter has done so far.
+    public struct Statistics: Sendable, Hashable {
+        /// HTTP requests sent, retries included.
+        public var requests = 0
+        /// Requests that were retries.
+        public var retries = 0
+        /// Spans the collector accepted.
+        public var exportedSpans = 0
+        /// Spans the collector received but rejected (`partialSuccess.rejectedSpans`).
+        public var rejectedSpans = 0
+        /// Spans in exports that failed.
+        public var failedSpans = 0
+    }
+
+    public let configuration: OTLPHTTPExporterConfiguration
+    /// `User-Agent` of every request: the spec's `OTel-OTLP-Exporter-Swift/<version>`, after our own token.
+    public static let userAgent = "\(Resource.sdkName)/\(Resource.sdkVersion) OTel-OTLP-Exporter-Swift/\(Resource.sdkVersion)"
+
+    static let component = "OTLPHTTPExporter"
+    private let url: URL?
+    private let encoding: any OTLPTraceEncoding
+    private let transport: HTTPTransport
+    private let shutdownSignal = ShutdownSignal()
+    /// The encoding buffer, kept between exports so its storage is reused.
+    private let scratch = Mutex<[UInt8]>([])
+    private let counters = Mutex(Statistics())
+
+    /// An exporter for `configuration`, by default the one the `OTEL_EXPORTER_OTLP_*`
+    /// variables describe. An invalid endpoint is reported, and every export then fails.
+    public init(configuration: OTLPHTTPExporterConfiguration = .fromEnvironment()) {
+        self.configuration = configuration
+        encoding = configuration.protocol.encoding
+        transport = HTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
+        if HTTPURL(configuration.endpoint) != nil, let url = URL(string: configuration.endpoint) {
+            self.url = url
+        } else {
+            url = nil
+            Diagnostics.report(.error, component: Self.component, "endpoint \"\(configuration.endpoint)\" is not an http or https URL; every export will fail")
+        }
+        if configuration.compression == .gzip && !Gzip.isAvailable {
+            Diagnostics.report(.warning, component: Self.component, "gzip compression was asked for but zlib was not found; sending uncompressed bodies")
+        }
+    }
+
+    deinit {
+        if !shutdownSignal.hasFired { transport.invalidate() }
+    }
+
+    public var statistics: Statistics { counters.withLock { $0 } }
+
+    public func export(_ batch: [SpanData]) async -> ExportResult {
+        guard !batch.isEmpty else { return .success }
+        guard !shutdownSignal.hasFired, let url else {
+            let reason = url == nil ? "the endpoint is invalid" : "the exporter is shut down"
+            Diagnostics.report(.warning, component: Self.component, "dropped \(batch.count) spans: \(reason)")
+            counters.withLock { $0.failedSpans += batch.count }
+            return .failure
+        }
+        let deadline = configuration.timeout > .zero ? ContinuousClock.now + configuration.timeout : nil
+        return await export(batch[...], to: url, deadline: deadline) ? .success : .failure
+    }
+
+    /// Nothing is buffered between exports.
+    public func forceFlush() async -> ExportResult { .success }
+
+    /// Ends retries and requests in flight at once; later exports fail. Idempotent.
+    public func shutdown() async {
+        guard shutdownSignal.fire() else { return }
+        transport.invalidate()
+    }
+
+    // MARK: Encoding
+
+    /// Sends `spans`, in as many requests as the body size limit needs; true when all arrived.
+    private func export(_ spans: ArraySlice<SpanData>, to url: URL, deadline: ContinuousClock.Instant?) async -> Bool {
+        guard let body = encode(spans) else {
+            guard spans.count > 1 else {
+                Diagnostics.report(.error, component: Self.component, "dropped a span named \"\(spans.first!.name)\": its request body is over the \(configuration.maxRequestBodySize)-byte limit")
+                counters.withLock { $0.failedSpans += 1 }
+                return false
+            }
+            let middle = spans.startIndex + spans.count / 2
+            let first = await export(spans[..<middle], to: url, deadline: deadline)
+            let second = await export(spans[middle...], to: url, deadline: deadline)
+            return first && second
+        }
+        let delivered = await deliver(body, spanCount: spans.count, to: url, deadline: deadline)
+        if !delivered { counters.withLock { $0.failedSpans += spans.count } }
+        return delivered
+    }
+
+    private struct Body {
+        var data: Data
+        var gzipped: Bool
+    }
+
+    /// The request body for `spans`; nil when it is over the size limit (measured before
+    /// compression, as the spec says).
+    private func encode(_ spans: ArraySlice<SpanData>) -> Body? {
+        var buffer = scratch.withLock { scratch in
+            var taken: [UInt8] = []
+            swap(&taken, &scratch)
+            return taken
+        }
+        buffer.removeAll(keepingCapacity: true)
+        encoding.encode(spans, into: &buffer)
+        defer {
+            // Keep the storage for the next export, unless one huge batch made it huge.
+            if buffer.capacity <= 8 * 1024 * 1024 { scratch.withLock { $0 = buffer } }
+        }
+        guard buffer.count <= configuration.maxRequestBodySize else { return nil }
+        if configuration.compression == .gzip, let compressed = Gzip.compress(buffer) {
+            return Body(data: Data(compressed), gzipped: true)
+        }
+        return Body(data: Data(buffer), gzipped: false)
+    }
+
+    // MARK: Delivery
+
+    /// Sends one body, retrying as the policy says; true when the collector accepted it.
+    private func deliver(_ body: Body, spanCount: Int, to url: URL, deadline: ContinuousClock.Instant?) async -> Bool {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
+        for (name, value) in configuration.headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.setValue(encoding.contentType, forHTTPHeaderField: "Content-Type")
+        if body.gzipped { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
+        request.httpBody = body.data
+
+        let policy = configuration.retry
+        var attempt = 0
+        var connectionFailures = 0
+        while true {
+            attempt += 1
+            if let deadline {
+                request.timeoutInterval = max(0.001, (deadline - .now).seconds)
+            }
+            counters.withLock {
+                $0.requests += 1
+                if attempt > 1 { $0.retries += 1 }
+            }
+            let verdict = ResponseVerdict(await send(request, deadline: deadline), spanCount: spanCount)
+            switch verdict {
+            case .delivered(let rejected, let message):
+                report(rejected: rejected, of: spanCount, message: message)
+                return true
+            case .failed(let reason):
+                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); not retried")
+                return false
+            case .interrupted(let reason):
+                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason)")
+                return false
+            case .retryable(let reason, let retryAfter, let isConnectionFailure):
+                // A first connection failure is resent at once: a kept-alive connection that
+                // the server closed looks the same as a server that is down.
+                if isConnectionFailure { connectionFailures += 1 }
+                let wait = retryAfter
+                    ?? (isConnectionFailure && connectionFailures == 1 ? .zero : policy.backoff(beforeRetry: attempt))
+                let giveUp: String? =
+                    if attempt >= policy.maxAttempts {
+                        "gave up after \(attempt) attempts"
+                    } else if let deadline, ContinuousClock.now + wait >= deadline {
+                        "gave up after \(attempt) attempts: the next one, in \(wait.seconds.formatted2) s, would pass the \(configuration.timeout.seconds.formatted2) s export timeout"
+                    } else {
+                        nil
+                    }
+                if let giveUp {
+                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); \(giveUp)")
+                    return false
+                }
+                guard await shutdownSignal.sleep(for: wait) else {
+                    let why = shutdownSignal.hasFired ? "the exporter shut down" : "the export was cancelled"
+                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); \(why) while waiting to retry")
+                    return false
+                }
+            }
+        }
+    }
+
+    /// What one attempt came to.
+    enum Attempt: Sendable {
+        case outcome(HTTPTransport.Outcome)
+        case timedOut
+        case shutDown
+    }
+
+    /// One request, ended early by the deadline or by shutdown.
+    private func send(_ request: URLRequest, deadline: ContinuousClock.Instant?) async -> Attempt {
+        let transport = self.transport, signal = shutdownSignal
+        return await withTaskGroup(of: Attempt?.self) { group in
+            group.addTask { .outcome(await transport.send(request)) }
+            if let deadline {
+                group.addTask {
+                    (try? await Task.sleep(until: deadline, clock: .continuous)) == nil ? nil : .timedOut
+                }
+            }
+            group.addTask {
+                await signal.wait()
+                return signal.hasFired ? .shutDown : nil
+            }
+            var result: Attempt = .outcome(.cancelled)
+            while let next = await group.next() {
+                guard let next else { continue }
+                result = next
+                break
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+
+    private func report(rejected: Int, of spanCount: Int, message: String) {
+        counters.withLock {
+            $0.exportedSpans += spanCount - min(rejected, spanCount)
+            $0.rejectedSpans += rejected
+        }
+        if rejected > 0 {
+            Diagnostics.report(.warning, component: Self.component, "the collector rejected \(rejected) of \(spanCount) spans (partial success): \(message.isEmpty ? "no message" : message)")
+        } else if !message.isEmpty {
+            Diagnostics.report(.warning, component: Self.component, "the collector accepted \(spanCount) spans with a warning: \(message)")
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension Double {
+    /// Two decimals, for messages.
+    var formatted2: String { String((self * 100).rounded() / 100) }
+}

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What an OTLP/HTTP attempt means for the export, by the spec's rules.
+/// https://opentelemetry.io/docs/specs/otlp/#otlphttp-response
+enum ResponseVerdict: Equatable {
+    /// 2xx: the collector took the request; it may have rejected some spans.
+    case delivered(rejected: Int, message: String)
+    /// Worth another attempt: 429, 502, 503, 504, or no response at all.
+    case retryable(reason: String, retryAfter: Duration?, isConnectionFailure: Bool)
+    /// Any other status, or a response too large to read: never retried.
+    case failed(reason: String)
+    /// The deadline passed, the exporter shut down, or the export was cancelled.
+    case interrupted(reason: String)
+
+    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+
+    init(_ attempt: OTLPHTTPExporter.Attempt, spanCount: Int) {
+        switch attempt {
+        case .timedOut:
+            self = .interrupted(reason: "the export timeout passed before the collector answered")
+        case .shutDown:
+            self = .interrupted(reason: "the exporter shut down")
+        case .outcome(.cancelled):
+            self = .interrupted(reason: "the export was cancelled (export timeout or shutdown)")
+        case .outcome(.failed(let error)):
+            switch error.code {
+            case .badURL, .unsupportedURL:
+                self = .failed(reason: "the URL was refused: \(error.localizedDescription)")
+            default:
+                self = .retryable(reason: "no response (\(Self.describe(error)))", retryAfter: nil, isConnectionFailure: true)
+            }
+        case .outcome(.response(let status, let retryAfter, let body, let bodyTooLarge)):
+            if bodyTooLarge {
+                self = .failed(reason: "HTTP \(status) with a response body over the size limit")
+            } else if (200..<300).contains(status) {
+                let partial = Self.partialSuccess(body)
+                self = .delivered(rejected: partial.rejected, message: partial.message)
+            } else if Self.retryableStatuses.contains(status) {
+                let delay = retryAfter.flatMap { RetryAfter.delay($0) }
+                let suffix = retryAfter.map { ", Retry-After: \($0)" } ?? ""
+                self = .retryable(reason: "HTTP \(status)\(Self.message(body).map { " (\($0))" } ?? "")\(suffix)", retryAfter: delay, isConnectionFailure: false)
+            } else {
+                self = .failed(reason: "HTTP \(status)\(Self.message(body).map { " (\($0))" } ?? "")")
+            }
+        }
+    }
+
+    /// `partialSuccess.rejectedSpans` (a string or a number) and `errorMessage`; zeros when the
+    /// body is empty, not JSON, or has no partial success.
+    static func partialSuccess(_ body: Data) -> (rejected: Int, message: String) {
+        guard !body.isEmpty,
+              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let partial = object["partialSuccess"] as? [String: Any]
+        else { return (0, "") }
+        let message = partial["errorMessage"] as? String ?? ""
+        let rejected: Int
+        switch partial["rejectedSpans"] {
+        case let text as String: rejected = Int(text) ?? 0
+        case let number as NSNumber: rejected = number.intValue
+        default: rejected = 0
+        }
+        return (max(0, rejected), message)
+    }
+
+    /// The `message` of a `google.rpc.Status` error body, or the start of a plain-text body.
+    static func message(_ body: Data) -> String? {
+        guard !body.isEmpty else { return nil }
+        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+           let message = object["message"] as? String {
+            return String(message.prefix(300))
+        }
+        let text = String(decoding: body.prefix(300), as: UTF8.self)
+            .filter { !$0.isNewline }
+            .trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    static func describe(_ error: URLError) -> String {
+        switch error.code {
+        case .cannotConnectToHost: "connection refused"
+        case .timedOut: "timed out"
+        case .networkConnectionLost: "connection lost"
+        case .cannotFindHost, .dnsLookupFailed: "host not found"
+        default: "URLError \(error.code.rawValue): \(error.localizedDescription)"
+        }
+    }
+}
