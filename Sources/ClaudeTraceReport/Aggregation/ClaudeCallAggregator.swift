@@ -1,0 +1,161 @@
+import ClaudeTrace
+
+/// Turns a stream of spans into a ``ClaudeCallReport``, by the monitor's rules, in memory that
+/// grows only with the number of distinct models, users, features and days (percentiles come
+/// from `QuantileSketch`, 1% relative error, not from stored durations).
+///
+/// ```swift
+/// var aggregator = ClaudeCallAggregator(timeRange: try ReportTimeRange(since: "2026-11-01", until: nil))
+/// let summary = try TraceFileReader.forEachSpan(in: paths) { aggregator.add($0) }
+/// print(aggregator.report(file: summary).dashboard())
+/// ```
+///
+/// A Claude call is a span whose `gen_ai.provider.name` (or the older `gen_ai.system`) is
+/// `anthropic`, and which started inside ``timeRange``. Its cost is `claude.cost.usd` when the
+/// span has it; otherwise, when the writer did not mark the price unknown
+/// (`claude.cost.price_unknown`), the span's tokens priced by ``pricing`` (the prompt's cached
+/// tokens at their cache rates, never at the input rate). A call with tokens and no price
+/// counts in `unpricedCalls`; a call without tokens costs nothing.
+public struct ClaudeCallAggregator: Sendable {
+    public var pricing: ReportPricing
+    public var timeRange: ReportTimeRange
+
+    private var calls = 0
+    private var errors: [String: Int] = [:]
+    private var unpricedCalls = 0
+    private var totalCost: Int64 = 0
+    private var costByModel: [String: Int64] = [:]
+    private var costByUser: [String: Int64] = [:]
+    private var costByFeature: [String: Int64] = [:]
+    private var costByDay: [UInt64: Int64] = [:]
+    private var callsByModel: [String: Int] = [:]
+    private var callsByFeature: [String: Int] = [:]
+    private var tokens = ClaudeTokenCounts()
+    private var latency: [String: QuantileSketch] = [:]
+    private var timeToFirstChunk: [String: QuantileSketch] = [:]
+    private var firstCall: UInt64?
+    private var lastCall: UInt64?
+
+    static let noModel = "(unknown)"
+    static let noValue = "(none)"
+    private static let nanosecondsPerDay: UInt64 = 86_400_000_000_000
+
+    /// - Parameters:
+    ///   - pricing: prices calls that carry tokens but no recorded cost; ``ReportPricing/standard``
+    ///     (the SDK's pricing table) by default.
+    ///   - timeRange: the span start times to count; everything by default.
+    public init(pricing: ReportPricing = .standard, timeRange: ReportTimeRange = ReportTimeRange()) {
+        self.pricing = pricing
+        self.timeRange = timeRange
+    }
+
+    /// Counts `span` if it is a Claude call in the time range; ignores it otherwise.
+    public mutating func add(_ span: SpanData) {
+        guard timeRange.contains(span.startTimeNanoseconds), let call = RecordedClaudeCall(span: span) else { return }
+        add(call)
+    }
+
+    /// Counts one call (already known to be in the time range).
+    public mutating func add(_ call: RecordedClaudeCall) {
+        calls += 1
+        let model = call.model ?? Self.noModel
+        let feature = call.feature ?? Self.noValue
+        callsByModel[model, default: 0] += 1
+        callsByFeature[feature, default: 0] += 1
+        firstCall = min(firstCall ?? .max, call.startTimeNanoseconds)
+        lastCall = max(lastCall ?? 0, call.startTimeNanoseconds)
+        if let category = call.errorCategory { errors[category, default: 0] += 1 }
+        if let counts = call.tokens { tokens += counts }
+
+        let cost = CallCost(of: call, pricing: pricing)
+        if cost == .unpriced { unpricedCalls += 1 }
+        let amount = cost.picodollars
+        totalCost = Self.adding(totalCost, amount)
+        costByModel[model] = Self.adding(costByModel[model] ?? 0, amount)
+        costByUser[call.userID ?? Self.noValue] = Self.adding(costByUser[call.userID ?? Self.noValue] ?? 0, amount)
+        costByFeature[feature] = Self.adding(costByFeature[feature] ?? 0, amount)
+        let day = call.startTimeNanoseconds / Self.nanosecondsPerDay
+        costByDay[day] = Self.adding(costByDay[day] ?? 0, amount)
+
+        guard !call.isError else { return }
+        latency[model, default: QuantileSketch()].add(call.durationSeconds)
+        if let seconds = call.timeToFirstChunk, seconds.isFinite, seconds >= 0 {
+            timeToFirstChunk[model, default: QuantileSketch()].add(seconds)
+        }
+    }
+
+    /// Adds another aggregator's counts (e.g. one per file read in parallel). The time range
+    /// and pricing of `self` are kept.
+    public mutating func merge(_ other: ClaudeCallAggregator) {
+        calls += other.calls
+        errors.merge(other.errors, uniquingKeysWith: +)
+        unpricedCalls += other.unpricedCalls
+        totalCost = Self.adding(totalCost, other.totalCost)
+        costByModel.merge(other.costByModel, uniquingKeysWith: Self.adding)
+        costByUser.merge(other.costByUser, uniquingKeysWith: Self.adding)
+        costByFeature.merge(other.costByFeature, uniquingKeysWith: Self.adding)
+        costByDay.merge(other.costByDay, uniquingKeysWith: Self.adding)
+        callsByModel.merge(other.callsByModel, uniquingKeysWith: +)
+        callsByFeature.merge(other.callsByFeature, uniquingKeysWith: +)
+        tokens += other.tokens
+        for (model, sketch) in other.latency { try? latency[model, default: QuantileSketch()].merge(sketch) }
+        for (model, sketch) in other.timeToFirstChunk { try? timeToFirstChunk[model, default: QuantileSketch()].merge(sketch) }
+        if let first = other.firstCall { firstCall = min(firstCall ?? .max, first) }
+        if let last = other.lastCall { lastCall = max(lastCall ?? 0, last) }
+    }
+
+    /// The report of everything added so far; `file` describes what reading found.
+    public func report(file: TraceFileSummary = TraceFileSummary()) -> ClaudeCallReport {
+        func usd(_ map: [String: Int64]) -> [String: Double] { map.mapValues { Double($0) / 1e12 } }
+        var byDay: [String: Double] = [:]
+        for (day, amount) in costByDay {
+            byDay[UTCCalendar.dateString(nanoseconds: day * Self.nanosecondsPerDay)] = Double(amount) / 1e12
+        }
+        let features = callsByFeature.keys.sorted { a, b in
+            let (costA, costB) = (costByFeature[a] ?? 0, costByFeature[b] ?? 0)
+            if costA != costB { return costA > costB }
+            if callsByFeature[a] != callsByFeature[b] { return callsByFeature[a]! > callsByFeature[b]! }
+            return a < b
+        }
+        let topFeatures = features.prefix(ClaudeCallReport.maximumTopFeatures).map { feature in
+            ClaudeCallReport.FeatureUsage(
+                feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Double(costByFeature[feature] ?? 0) / 1e12)
+        }
+        return ClaudeCallReport(
+            calls: calls, errors: errors, unpricedCalls: unpricedCalls,
+            cost: ClaudeCallReport.CostBreakdown(
+                totalPicodollars: totalCost, byModel: usd(costByModel), byUser: usd(costByUser),
+                byFeature: usd(costByFeature), byDay: byDay),
+            tokens: tokens, latency: latency.compactMapValues(Self.quantiles),
+            timeToFirstChunk: timeToFirstChunk.compactMapValues(Self.quantiles), callsByModel: callsByModel,
+            topFeatures: Array(topFeatures),
+            timeRange: ClaudeCallReport.TimeWindow(
+                since: timeRange.since.map(ReportTimeRange.format), until: timeRange.until.map(ReportTimeRange.format),
+                firstCall: firstCall.map(ReportTimeRange.format), lastCall: lastCall.map(ReportTimeRange.format)),
+            file: ClaudeCallReport.FileSection(file))
+    }
+
+    private static func quantiles(_ sketch: QuantileSketch) -> ClaudeCallReport.Quantiles? {
+        guard let p50 = sketch.quantile(0.5), let p95 = sketch.quantile(0.95), let p99 = sketch.quantile(0.99) else {
+            return nil
+        }
+        return ClaudeCallReport.Quantiles(p50: p50, p95: p95, p99: p99, count: sketch.count)
+    }
+
+    /// Saturating: a corrupt cost can pin a total at the limit (≈ $9.2 million) but never trap.
+    private static func adding(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+}
+
+extension ClaudeCallReport {
+    /// Reads every file in `paths` and reports on its Claude calls: the whole `report` command.
+    public static func make(
+        from paths: [String], pricing: ReportPricing = .standard, timeRange: ReportTimeRange = ReportTimeRange()
+    ) throws -> ClaudeCallReport {
+        var aggregator = ClaudeCallAggregator(pricing: pricing, timeRange: timeRange)
+        let summary = try TraceFileReader.forEachSpan(in: paths) { aggregator.add($0) }
+        return aggregator.report(file: summary)
+    }
+}

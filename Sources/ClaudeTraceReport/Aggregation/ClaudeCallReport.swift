@@ -1,0 +1,160 @@
+import Foundation
+
+/// The aggregates of the Claude calls found in trace files: what `claude-trace report`
+/// prints, as a dashboard (``dashboard()``) or as JSON (``jsonString(pretty:)``).
+///
+/// Money is summed in integer picodollars and shown in US dollars. Maps keyed by user or
+/// feature use `(none)` for calls without one; maps keyed by model use `(unknown)`.
+public struct ClaudeCallReport: Hashable, Sendable, Codable {
+    /// Claude calls counted (in the time range).
+    public var calls: Int
+    /// Failed calls by category (see ``RecordedClaudeCall/errorCategory(of:)``).
+    public var errors: [String: Int]
+    /// Calls that used tokens but whose price is unknown: their cost is not in ``cost``.
+    public var unpricedCalls: Int
+    public var cost: CostBreakdown
+    /// Tokens of every call, failed ones included (see ``ClaudeTokenCounts`` for what each counts).
+    public var tokens: ClaudeTokenCounts
+    /// Span duration of successful calls by model, seconds.
+    public var latency: [String: Quantiles]
+    /// `gen_ai.response.time_to_first_chunk` of successful streamed calls by model, seconds.
+    public var timeToFirstChunk: [String: Quantiles]
+    /// Calls by model.
+    public var callsByModel: [String: Int]
+    /// The features that cost most (then called most), at most ``maximumTopFeatures``.
+    public var topFeatures: [FeatureUsage]
+    /// The start times the report covers.
+    public var timeRange: TimeWindow
+    /// What reading the files found.
+    public var file: FileSection
+
+    /// How many features ``topFeatures`` lists.
+    public static let maximumTopFeatures = 10
+
+    public init(
+        calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, cost: CostBreakdown = CostBreakdown(),
+        tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Quantiles] = [:],
+        timeToFirstChunk: [String: Quantiles] = [:], callsByModel: [String: Int] = [:],
+        topFeatures: [FeatureUsage] = [], timeRange: TimeWindow = TimeWindow(), file: FileSection = FileSection()
+    ) {
+        self.calls = calls
+        self.errors = errors
+        self.unpricedCalls = unpricedCalls
+        self.cost = cost
+        self.tokens = tokens
+        self.latency = latency
+        self.timeToFirstChunk = timeToFirstChunk
+        self.callsByModel = callsByModel
+        self.topFeatures = topFeatures
+        self.timeRange = timeRange
+        self.file = file
+    }
+
+    /// Failed calls, all categories together.
+    public var errorCount: Int { errors.values.reduce(0, +) }
+
+    /// Cost in US dollars: the total and its breakdowns.
+    public struct CostBreakdown: Hashable, Sendable, Codable {
+        public var totalUSD: Double
+        /// The exact total, in picodollars (10⁻¹² USD).
+        public var totalPicodollars: Int64
+        public var byModel: [String: Double]
+        /// By `user.id`.
+        public var byUser: [String: Double]
+        /// By `claude.feature`.
+        public var byFeature: [String: Double]
+        /// By the UTC date of the call's start, `YYYY-MM-DD`.
+        public var byDay: [String: Double]
+
+        public init(
+            totalPicodollars: Int64 = 0, byModel: [String: Double] = [:], byUser: [String: Double] = [:],
+            byFeature: [String: Double] = [:], byDay: [String: Double] = [:]
+        ) {
+            self.totalUSD = Double(totalPicodollars) / 1e12
+            self.totalPicodollars = totalPicodollars
+            self.byModel = byModel
+            self.byUser = byUser
+            self.byFeature = byFeature
+            self.byDay = byDay
+        }
+    }
+
+    /// Percentiles of a set of durations, in seconds (within 1% of the exact values).
+    public struct Quantiles: Hashable, Sendable, Codable {
+        public var p50: Double
+        public var p95: Double
+        public var p99: Double
+        public var count: Int
+
+        public init(p50: Double, p95: Double, p99: Double, count: Int) {
+            self.p50 = p50
+            self.p95 = p95
+            self.p99 = p99
+            self.count = count
+        }
+    }
+
+    /// One feature's share.
+    public struct FeatureUsage: Hashable, Sendable, Codable {
+        public var feature: String
+        public var calls: Int
+        public var costUSD: Double
+
+        public init(feature: String, calls: Int, costUSD: Double) {
+            self.feature = feature
+            self.calls = calls
+            self.costUSD = costUSD
+        }
+    }
+
+    /// The report's time window, as ISO 8601 (nil: unbounded), and the calls' actual span.
+    public struct TimeWindow: Hashable, Sendable, Codable {
+        public var since: String?
+        public var until: String?
+        /// Start of the earliest call counted.
+        public var firstCall: String?
+        /// Start of the latest call counted.
+        public var lastCall: String?
+
+        public init(since: String? = nil, until: String? = nil, firstCall: String? = nil, lastCall: String? = nil) {
+            self.since = since
+            self.until = until
+            self.firstCall = firstCall
+            self.lastCall = lastCall
+        }
+    }
+
+    /// What reading the files found (see ``TraceFileSummary``).
+    public struct FileSection: Hashable, Sendable, Codable {
+        /// Non-blank lines read.
+        public var lines: Int
+        /// Lines skipped as invalid, the truncated last line included.
+        public var badLines: Int
+        /// A file ended in a line cut off mid-write.
+        public var truncatedLastLine: Bool
+        /// Spans read (Claude calls or not, in the time range or not).
+        public var spans: Int
+        public var bytes: Int
+        /// The first bad lines: file, line number and reason.
+        public var badLineDetails: [TraceFileSummary.BadLine]
+
+        public init(_ summary: TraceFileSummary = TraceFileSummary()) {
+            lines = summary.lines
+            badLines = summary.badLines
+            truncatedLastLine = summary.truncatedLastLine
+            spans = summary.spans
+            bytes = summary.bytes
+            badLineDetails = summary.badLineDetails
+        }
+    }
+
+    /// The report as one JSON object (keys sorted, so the output is stable).
+    public func jsonString(pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        // Quantiles of an empty set never reach the output, so only NaN from odd input remains.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
