@@ -1,0 +1,85 @@
+/// A Messages API request (`POST /v1/messages`).
+///
+/// ```swift
+/// let request = ClaudeMessageRequest(
+///     model: "claude-sonnet-4-6", maxTokens: 512,
+///     messages: [.user("Summarize this ticket: …")],
+///     system: .blocks([.text(longInstructions, cacheControl: .ephemeral)]))
+/// ```
+/// Whether the answer streams is decided by the call (`createMessage` or `streamMessage`), not
+/// by the request.
+public struct ClaudeMessageRequest: Sendable, Hashable {
+    /// The model id or alias, e.g. `claude-sonnet-4-6`.
+    public var model: String
+    public var maxTokens: Int
+    public var messages: [ClaudeInputMessage]
+    public var system: ClaudeSystemPrompt?
+    public var tools: [ClaudeTool]?
+    public var toolChoice: ClaudeToolChoice?
+    public var temperature: Double?
+    public var topP: Double?
+    public var topK: Int?
+    public var stopSequences: [String]?
+    /// `metadata.user_id`: an opaque id for the end user, which Anthropic uses against abuse.
+    /// (The span's `user.id` comes from the call's ``ClaudeAttribution`` instead.)
+    public var metadataUserID: String?
+    public var thinking: ClaudeThinking?
+    /// `service_tier`: `auto` or `standard_only`.
+    public var serviceTier: String?
+    /// `inference_geo`: `global` or `us` (4.6-and-later models; `us` is billed at 1.1×).
+    public var inferenceGeo: String?
+    /// `speed`: `fast` for fast mode where the model offers it (needs its beta).
+    public var speed: String?
+    /// Sent as the `anthropic-beta` header, comma-separated.
+    public var betas: [String]
+    /// More body members sent as they are, for API fields this type does not name yet.
+    public var additionalFields: [String: ClaudeJSON]
+
+    public init(
+        model: String, maxTokens: Int, messages: [ClaudeInputMessage], system: ClaudeSystemPrompt? = nil,
+        tools: [ClaudeTool]? = nil, toolChoice: ClaudeToolChoice? = nil, temperature: Double? = nil,
+        topP: Double? = nil, topK: Int? = nil, stopSequences: [String]? = nil, metadataUserID: String? = nil,
+        thinking: ClaudeThinking? = nil, serviceTier: String? = nil, inferenceGeo: String? = nil,
+        speed: String? = nil, betas: [String] = [], additionalFields: [String: ClaudeJSON] = [:]
+    ) {
+        self.model = model
+        self.maxTokens = maxTokens
+        self.messages = messages
+        self.system = system
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.temperature = temperature
+        self.topP = topP
+        self.topK = topK
+        self.stopSequences = stopSequences
+        self.metadataUserID = metadataUserID
+        self.thinking = thinking
+        self.serviceTier = serviceTier
+        self.inferenceGeo = inferenceGeo
+        self.speed = speed
+        self.betas = betas
+        self.additionalFields = additionalFields
+    }
+
+    /// The request body as the API's JSON; `stream` adds `"stream": true`.
+    public func json(stream: Bool = false) -> ClaudeJSON {
+        var body = additionalFields
+        body["model"] = .string(model)
+        body["max_tokens"] = .integer(maxTokens)
+        body["messages"] = .array(messages.map(\.json))
+        if let system { body["system"] = system.json }
+        if let tools { body["tools"] = .array(tools.map(\.json)) }
+        if let toolChoice { body["tool_choice"] = toolChoice.json }
+        if let temperature { body["temperature"] = .number(temperature) }
+        if let topP { body["top_p"] = .number(topP) }
+        if let topK { body["top_k"] = .integer(topK) }
+        if let stopSequences { body["stop_sequences"] = .array(stopSequences.map(ClaudeJSON.string)) }
+        if let metadataUserID { body["metadata"] = ["user_id": .string(metadataUserID)] }
+        if let thinking { body["thinking"] = thinking.json }
+        if let serviceTier { body["service_tier"] = .string(serviceTier) }
+        if let inferenceGeo { body["inference_geo"] = .string(inferenceGeo) }
+        if let speed { body["speed"] = .string(speed) }
+        if stream { body["stream"] = true }
+        return .object(body)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// A traced client for Claude's Messages API.
+///
+/// ```swift
+/// let claude = ClaudeClient(apiKey: key)         // or ANTHROPIC_API_KEY
+/// let reply = try await claude.createMessage(
+///     .init(model: "claude-sonnet-4-6", maxTokens: 512, messages: [.user("Summarize …")]),
+///     attribution: .init(userID: "u-42", feature: "ticket-summary"))
+/// print(reply.text, reply.usage, reply.costUSD ?? "unknown price", reply.requestID)
+///
+/// for try await event in claude.streamMessage(request) { … }
+/// ```
+/// Each call is one CLIENT span `chat {model}`, a child of the current span, carrying the
+/// GenAI attributes, the cost, every retry and the outcome. The API key never reaches a span,
+/// an error or a log line; prompt and reply text only with ``ClaudeClientConfiguration/captureMessageContent``.
+///
+/// `Sendable`: share one client across tasks (it holds no per-call state).
+public final class ClaudeClient: Sendable {
+    public let configuration: ClaudeClientConfiguration
+    public let transport: any ClaudeTransport
+
+    /// A client for the real API over HTTP, or for any `transport` (e.g. ``SimulatedClaude``).
+    /// Unset arguments come from the environment and the defaults of ``ClaudeClientConfiguration``.
+    public convenience init(
+        apiKey: String? = nil, baseURL: URL? = nil, transport: (any ClaudeTransport)? = nil,
+        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = nil,
+        retryPolicy: ClaudeRetryPolicy = ClaudeRetryPolicy(), pricing: ClaudePricing = .standard,
+        captureMessageContent: Bool? = nil, tracer: Tracer? = nil, monitor: (any ClaudeCallObserver)? = nil
+    ) {
+        self.init(
+            configuration: ClaudeClientConfiguration(
+                apiKey: apiKey, baseURL: baseURL, requestTimeout: requestTimeout, overallTimeout: overallTimeout,
+                retryPolicy: retryPolicy, pricing: pricing, captureMessageContent: captureMessageContent,
+                tracer: tracer, monitor: monitor),
+            transport: transport)
+    }
+
+    /// A client with a full configuration; `transport` defaults to a new ``URLSessionTransport``.
+    public init(configuration: ClaudeClientConfiguration, transport: (any ClaudeTransport)? = nil) {
+        self.configuration = configuration
+        self.transport = transport ?? URLSessionTransport()
+    }
+
+    /// Sends `request` and returns Claude's answer.
+    ///
+    /// Retries by ``ClaudeClientConfiguration/retryPolicy`` (each failed attempt is a `retry`
+    /// event on the span). Throws a ``ClaudeError``; cancelling the task cancels the request and
+    /// throws one of category `cancelled`.
+    /// - Parameters:
+    ///   - attribution: who and what the call is for (`user.id`, `claude.feature`).
+    ///   - parent: the span's parent; by default the current span.
+    public func createMessage(
+        _ request: ClaudeMessageRequest, attribution: ClaudeAttribution = .none, parent: SpanParent = .current
+    ) async throws(ClaudeError) -> ClaudeMessageResponse {
+        let call = begin(request, attribution: attribution, parent: parent, isStreaming: false)
+        try admit(call)
+        var (response, retries) = try await execute(call) { response throws(ClaudeError) in
+            try await self.readMessage(response, call: call)
+        }
+        complete(&response, call: call, retries: retries)
+        call.span.finish(response, warning: warning(for: call, response: response))
+        return response
+    }
+
+    /// Sends `request` with `"stream": true` and returns its events as they arrive.
+    ///
+    /// The request is sent when iteration starts. The stream's ``ClaudeMessageStream/finalMessage()``
+    /// gives the assembled message. A stream the caller stops reading early still ends its span,
+    /// with what was received (`claude.stream.abandoned = true`).
+    public func streamMessage(
+        _ request: ClaudeMessageRequest, attribution: ClaudeAttribution = .none, parent: SpanParent = .current
+    ) -> ClaudeMessageStream {
+        // Resolve the parent and the provider now, on the caller's task: iteration may happen
+        // elsewhere, where the current span is another one.
+        let resolved: SpanParent = switch parent {
+        case .current: Span.current.map(SpanParent.span) ?? .root
+        default: parent
+        }
+        return ClaudeMessageStream(run: ClaudeStreamRun(
+            client: self, request: request, attribution: attribution, parent: resolved, tracer: tracer()))
+    }
+
+    /// The cost of a call to `model` that used `usage`, by this client's pricing table; nil
+    /// when the price is unknown.
+    public func cost(model: String, usage: ClaudeUsage) -> ClaudeCost? {
+        configuration.pricing.cost(model: model, usage: usage)
+    }
+
+    /// A client of an in-process simulated Claude: no network, deterministic, with scripted
+    /// failures (see ``SimulatedClaude``).
+    public static func simulated(
+        _ simulator: SimulatedClaude = SimulatedClaude(), retryPolicy: ClaudeRetryPolicy = ClaudeRetryPolicy(),
+        pricing: ClaudePricing = .standard, captureMessageContent: Bool = false,
+        tracer: Tracer? = nil, monitor: (any ClaudeCallObserver)? = nil
+    ) -> ClaudeClient {
+        ClaudeClient(
+            configuration: ClaudeClientConfiguration(
+                apiKey: "sk-ant-simulated", baseURL: SimulatedClaude.baseURL, retryPolicy: retryPolicy, pricing: pricing,
+                captureMessageContent: captureMessageContent, tracer: tracer, monitor: monitor),
+            transport: simulator)
+    }
+
+    func tracer() -> Tracer {
+        configuration.tracer ?? TracerProvider.current.tracer(Resource.sdkName + ".claude", version: Resource.sdkVersion)
+    }
+
+    /// Fills in what the client knows about an answer: ids, retries, cost.
+    func complete(_ response: inout ClaudeMessageResponse, call: PreparedCall, retries: Int) {
+        response.requestID = call.requestID
+        response.retries = retries
+        let pricing = configuration.pricing
+        response.cost = (response.model.isEmpty ? nil : pricing.cost(model: response.model, usage: response.usage, at: call.startDate))
+            ?? pricing.cost(model: call.request.model, usage: response.usage, at: call.startDate)
+    }
+
+    func warning(for call: PreparedCall, response: ClaudeMessageResponse) -> String? {
+        guard let cost = response.cost, let monitor = call.monitor else { return nil }
+        return monitor.warning(for: call.info, cost: cost)
+    }
+}

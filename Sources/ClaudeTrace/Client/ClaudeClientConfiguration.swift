@@ -1,0 +1,86 @@
+import Foundation
+
+/// How a ``ClaudeClient`` talks to Claude and records its calls.
+///
+/// Every property has a default; the environment fills the key, the base URL and the content
+/// capture flag when code does not. Printing or dumping a configuration never shows the key.
+public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, CustomReflectable {
+    /// The API key, sent as `x-api-key`. Default: `ANTHROPIC_API_KEY`. A call without one fails
+    /// with `auth_error` before anything is sent.
+    public var apiKey: String?
+    /// Default: `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com`.
+    public var baseURL: URL
+    /// The `anthropic-version` header (default `2023-06-01`, still accepted by the API).
+    public var anthropicVersion: String
+    /// The longest silence one attempt tolerates: to the response headers, then between body
+    /// chunks (default 600 s, the official SDKs' request timeout). Exceeding it is a `timeout`.
+    public var requestTimeout: Duration
+    /// A limit on the whole logical call, retries and their waits included (default none). A
+    /// retry whose wait would end past it is not made.
+    public var overallTimeout: Duration?
+    public var retryPolicy: ClaudeRetryPolicy
+    public var pricing: ClaudePricing
+    /// Record prompt and reply text on spans (`gen_ai.input.messages`, …). Default: false, or
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
+    public var captureMessageContent: Bool
+    /// The tracer for call spans; nil (the default) uses the current provider's at each call,
+    /// so `withTracerProvider` and a later bootstrap both apply.
+    public var tracer: Tracer?
+    /// The budget gate; nil (the default) uses ``ClaudeClient/defaultMonitor`` at each call.
+    public var monitor: (any ClaudeCallObserver)?
+    /// How retry waits sleep. Tests inject one that records and returns at once.
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// A source of numbers in 0..<1 for retry jitter.
+    public var random: @Sendable () -> Double
+
+    public init(
+        apiKey: String? = nil, baseURL: URL? = nil, anthropicVersion: String = "2023-06-01",
+        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = nil,
+        retryPolicy: ClaudeRetryPolicy = ClaudeRetryPolicy(), pricing: ClaudePricing = .standard,
+        captureMessageContent: Bool? = nil, tracer: Tracer? = nil, monitor: (any ClaudeCallObserver)? = nil,
+        environment: EnvironmentReader = EnvironmentReader()
+    ) {
+        self.apiKey = apiKey ?? environment.string("ANTHROPIC_API_KEY")
+        self.baseURL = baseURL
+            ?? environment.string("ANTHROPIC_BASE_URL").flatMap(URL.init(string:))
+            ?? URL(string: "https://api.anthropic.com")!
+        self.anthropicVersion = anthropicVersion
+        self.requestTimeout = requestTimeout
+        self.overallTimeout = overallTimeout
+        self.retryPolicy = retryPolicy
+        self.pricing = pricing
+        self.captureMessageContent = captureMessageContent
+            ?? environment.bool("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT") ?? false
+        self.tracer = tracer
+        self.monitor = monitor
+        self.sleep = { try await Task.sleep(for: $0) }
+        self.random = { Double.random(in: 0..<1) }
+    }
+
+    /// The Messages endpoint, `{baseURL}/v1/messages`.
+    var messagesURL: URL {
+        var text = baseURL.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return URL(string: text + "/v1/messages") ?? baseURL.appendingPathComponent("v1/messages")
+    }
+
+    /// `server.address` and `server.port`: the port is 443 or 80 when the URL leaves it implicit.
+    var server: (host: String, port: Int) {
+        let host = baseURL.host ?? ""
+        let port = baseURL.port ?? (baseURL.scheme?.lowercased() == "http" ? 80 : 443)
+        return (host, port)
+    }
+
+    public var description: String {
+        "ClaudeClientConfiguration(baseURL: \(baseURL.absoluteString), apiKey: \(apiKey == nil ? "none" : "<redacted>"), "
+            + "requestTimeout: \(requestTimeout), retries: \(retryPolicy.maxRetries), captureMessageContent: \(captureMessageContent))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "apiKey": apiKey == nil ? "none" : "<redacted>", "baseURL": baseURL, "anthropicVersion": anthropicVersion,
+            "requestTimeout": requestTimeout, "overallTimeout": overallTimeout as Any, "retryPolicy": retryPolicy,
+            "captureMessageContent": captureMessageContent,
+        ], displayStyle: .struct)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// When and how long the client waits before trying a failed call again. The defaults are the
+/// official SDKs' (`anthropic` 2.12, `_base_client.py`).
+///
+/// - Retried: 408, 409, 429, every 5xx (so 529), connection failures and timeouts. Never other
+///   4xx, a budget block or a cancellation. `x-should-retry: true` forces a retry and `false`
+///   forbids one, whatever the status.
+/// - Wait: `retry-after-ms`, else `retry-after` (seconds or an HTTP date), when positive; else
+///   `min(initialDelay × 2ⁿ, maxDelay) × (1 − jitter × random)` for the n-th retry (0-based).
+/// - A stream that already delivered content is never retried.
+public struct ClaudeRetryPolicy: Sendable, Hashable {
+    /// Retries after the first attempt (default 2, so at most 3 attempts).
+    public var maxRetries: Int
+    /// The first backoff (default 0.5 s).
+    public var initialDelay: Duration
+    /// The longest backoff (default 8 s). A server's `retry-after` is honoured even when longer.
+    public var maxDelay: Duration
+    /// The fraction of a backoff that may be randomly taken off (default 0.25).
+    public var jitter: Double
+
+    public init(maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8), jitter: Double = 0.25) {
+        self.maxRetries = max(0, maxRetries)
+        self.initialDelay = initialDelay
+        self.maxDelay = maxDelay
+        self.jitter = min(max(jitter, 0), 1)
+    }
+
+    /// No retries.
+    public static let none = ClaudeRetryPolicy(maxRetries: 0)
+
+    /// Whether an answer with this status and headers may be retried.
+    public func isRetryable(status: Int, headers: ClaudeHTTPHeaders) -> Bool {
+        switch headers["x-should-retry"]?.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: return status == 408 || status == 409 || status == 429 || status >= 500
+        }
+    }
+
+    /// The wait before retry number `retry` (0 for the first retry). `random` is in 0..<1.
+    public func delay(beforeRetry retry: Int, headers: ClaudeHTTPHeaders?, now: Date = Date(), random: Double) -> Duration {
+        if let headers, let requested = Self.retryAfter(headers, now: now) { return requested }
+        let exponent = Double(min(retry, 1000))
+        let backoff = min(initialDelay.seconds * pow(2, exponent), maxDelay.seconds)
+        let seconds = max(0, backoff * (1 - jitter * random))
+        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+
+    /// The server's requested wait: `retry-after-ms` (milliseconds, may be fractional), else
+    /// `retry-after` (seconds, may be fractional, or an HTTP date); nil when absent, unreadable
+    /// or not positive.
+    public static func retryAfter(_ headers: ClaudeHTTPHeaders, now: Date = Date()) -> Duration? {
+        if let text = headers["retry-after-ms"], let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)) {
+            return positive(milliseconds / 1000)
+        }
+        guard let text = headers["retry-after"]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(text) { return positive(seconds) }
+        guard let date = parseHTTPDate(text) else { return nil }
+        return positive(date.timeIntervalSince(now))
+    }
+
+    private static func positive(_ seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds > 0 else { return nil }
+        return .nanoseconds(Int64((min(seconds, 4_294_967) * 1e9).rounded()))
+    }
+
+    /// Parses an IMF-fixdate, `Wed, 21 Oct 2015 07:28:00 GMT` (RFC 9110 §5.6.7), the form servers
+    /// send.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
+              let day = Int(parts[1]), let year = Int(parts[3]),
+              let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+                .firstIndex(of: String(parts[2])).map({ $0 + 1 })
+        else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]),
+              (0...60).contains(clock[2]) else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm), then seconds.
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// How the client reaches Claude: ``URLSessionTransport`` over HTTP, ``SimulatedClaude`` in
+/// process, or your own (a proxy, a recorder, another HTTP stack).
+///
+/// The contract:
+/// - ``send(_:)`` returns as soon as the response's status and headers are known; the body then
+///   arrives through ``ClaudeHTTPResponse/body`` in chunks of any size.
+/// - Failures are ``ClaudeTransportError``s, thrown by `send` or by the body.
+/// - Cancelling the task awaiting `send` cancels the request; so does cancelling or dropping
+///   the body before it ends (a stream the caller abandons stops costing bandwidth).
+/// - ``ClaudeHTTPRequest/timeout`` bounds every silence: the wait for the headers and each wait
+///   for the next body chunk. When it passes, the transport throws ``ClaudeTransportError/timedOut``.
+public protocol ClaudeTransport: Sendable {
+    func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse
+}
+
+/// A transport failure, before or during the response.
+public enum ClaudeTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No byte arrived within the request's timeout.
+    case timedOut
+    /// No response, or the connection broke mid-body (refused, reset, DNS, dropped).
+    case connectionFailed(String)
+    /// The request was cancelled.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .timedOut: "timed out waiting for the server"
+        case .connectionFailed(let reason): "connection failed: \(reason)"
+        case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// HTTP header fields with case-insensitive names (stored lowercased).
+public struct ClaudeHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    private var fields: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    /// The value of `name`; several fields of that name are joined by `, `. Setting replaces
+    /// every field of that name (nil removes them).
+    public subscript(name: String) -> String? {
+        get {
+            let name = name.lowercased()
+            let values = fields.lazy.filter { $0.name == name }.map(\.value)
+            return values.isEmpty ? nil : values.joined(separator: ", ")
+        }
+        set {
+            let name = name.lowercased()
+            fields.removeAll { $0.name == name }
+            if let newValue { fields.append((name, newValue)) }
+        }
+    }
+
+    /// Adds a field, keeping others of the same name.
+    public mutating func add(_ name: String, _ value: String) { fields.append((name.lowercased(), value)) }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    public static func == (a: ClaudeHTTPHeaders, b: ClaudeHTTPHeaders) -> Bool {
+        a.fields.elementsEqual(b.fields) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for field in fields {
+            hasher.combine(field.name)
+            hasher.combine(field.value)
+        }
+    }
+}
+
+/// A request for a transport to send.
+public struct ClaudeHTTPRequest: Sendable, CustomStringConvertible {
+    public var url: URL
+    public var method: String
+    /// Includes the credentials (`x-api-key`): never log these; ``description`` leaves them out.
+    public var headers: ClaudeHTTPHeaders
+    public var body: [UInt8]
+    /// The longest silence allowed: to the response headers, and between body chunks.
+    public var timeout: Duration
+    /// Whether the body is an event stream (the transport may tune buffering for it).
+    public var isStreaming: Bool
+
+    public init(url: URL, method: String = "POST", headers: ClaudeHTTPHeaders, body: [UInt8], timeout: Duration, isStreaming: Bool) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.isStreaming = isStreaming
+    }
+
+    /// Method and URL only: headers carry the key and the body carries the prompt.
+    public var description: String { "\(method) \(url.absoluteString)" }
+}
+
+/// The body of a response, chunk by chunk.
+public typealias ClaudeResponseBody = AsyncThrowingStream<[UInt8], any Error>
+
+/// A response whose status and headers have arrived; its body may still be coming.
+public struct ClaudeHTTPResponse: Sendable {
+    public var status: Int
+    public var headers: ClaudeHTTPHeaders
+    public var body: ClaudeResponseBody
+
+    public init(status: Int, headers: ClaudeHTTPHeaders, body: ClaudeResponseBody) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A response whose whole body is `bytes`.
+    public init(status: Int, headers: ClaudeHTTPHeaders, bytes: [UInt8]) {
+        let (body, continuation) = ClaudeResponseBody.makeStream()
+        if !bytes.isEmpty { continuation.yield(bytes) }
+        continuation.finish()
+        self.init(status: status, headers: headers, body: body)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a double.
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration in whole milliseconds, rounded.
+    var milliseconds: Int64 {
+        let (whole, attoseconds) = components
+        return whole * 1000 + Int64((Double(attoseconds) / 1e15).rounded())
+    }
+}
