@@ -157,7 +157,9 @@ public final class OTLPHTTPExporter: SpanExporter {
         while true {
             attempt += 1
             if let deadline {
-                request.timeoutInterval = max(0.001, (deadline - .now).seconds)
+                // The deadline itself is enforced by `send`; URLSession's own idle timeout only
+                // must not fire first (swift-corelibs-foundation rounds it down to whole seconds).
+                request.timeoutInterval = ((deadline - .now).seconds + 1).rounded(.up)
             }
             counters.withLock {
                 $0.requests += 1

@@ -1,0 +1,304 @@
+import ClaudeTraceCore
+@testable import ClaudeTraceOTLP
+import Foundation
+import Testing
+
+/// An exporter aimed at `url`, with short back-offs so retry tests stay quick.
+func makeHTTPExporter(
+    _ url: String, timeout: Duration = .seconds(10), headers: [String: String] = [:],
+    compression: OTLPCompression = .none, retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50)),
+    maxRequestBodySize: Int = 64 * 1024 * 1024
+) -> OTLPHTTPExporter {
+    OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
+        endpoint: url, headers: headers, timeout: timeout, compression: compression, retry: retry,
+        maxRequestBodySize: maxRequestBodySize))
+}
+
+func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+    (end - start).seconds
+}
+
+@Suite("OTLP/HTTP exporter")
+struct OTLPHTTPExporterTests {
+    @Test("a batch is POSTed as JSON with the User-Agent and custom headers")
+    func delivers() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"])
+        let result = await exporter.export([makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))])
+        #expect(result == .success)
+        let request = try #require(server.requests.first)
+        #expect(server.requests.count == 1)
+        #expect(request.method == "POST" && request.path == "/v1/traces")
+        #expect(request.headers["content-type"] == "application/json")
+        #expect(request.headers["user-agent"]?.contains("OTel-OTLP-Exporter-Swift/") == true)
+        #expect(request.headers["authorization"] == "Bearer token-1")
+        #expect(request.headers["x-tenant"] == "t")
+        #expect(request.headers["content-encoding"] == nil)
+        #expect(allSpans(try parseObject(request.body)).map { $0["name"] as? String } == ["a", "b"])
+        #expect(exporter.statistics.exportedSpans == 2)
+        await exporter.shutdown()
+    }
+
+    @Test("an empty batch sends nothing and succeeds")
+    func emptyBatch() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        #expect(await exporter.export([]) == .success)
+        #expect(server.requests.isEmpty)
+        await exporter.shutdown()
+    }
+
+    @Test("503 with Retry-After: 1 is retried after the delay and delivered once")
+    func retryAfterSeconds() async throws {
+        let server = try TestHTTPServer { _, index in
+            index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "1"])) : .respond(.ok)
+        }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        #expect(await exporter.export([makeSpan()]) == .success)
+        let requests = server.requests
+        #expect(requests.count == 2)
+        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 0.95)
+        #expect(requests[0].body == requests[1].body)
+        #expect(exporter.statistics.retries == 1 && exporter.statistics.exportedSpans == 1)
+        await exporter.shutdown()
+    }
+
+    @Test("429 with an HTTP-date Retry-After waits until that date")
+    func retryAfterDate() async throws {
+        let server = try TestHTTPServer { _, index in
+            // The date has one-second precision: three seconds ahead waits at least two.
+            index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(Date().addingTimeInterval(3))])) : .respond(.ok)
+        }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        #expect(await exporter.export([makeSpan()]) == .success)
+        let requests = server.requests
+        #expect(requests.count == 2)
+        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 1.9)
+        await exporter.shutdown()
+    }
+
+    @Test("502 and 504 are retried with back-off", arguments: [502, 504])
+    func retriesGatewayErrors(status: Int) async throws {
+        let server = try TestHTTPServer { _, index in index < 2 ? .respond(.init(status: status)) : .respond(.ok) }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        #expect(await exporter.export([makeSpan()]) == .success)
+        #expect(server.requests.count == 3)
+        await exporter.shutdown()
+    }
+
+    @Test("a collector that never answers fails the export at the timeout")
+    func neverAnswers() async throws {
+        let server = try TestHTTPServer { _, _ in .neverAnswer }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(1))
+        let start = ContinuousClock.now
+        #expect(await exporter.export([makeSpan()]) == .failure)
+        #expect(seconds(from: start, to: .now) >= 0.9)
+        #expect(server.requests.count == 1)
+        #expect(exporter.statistics.failedSpans == 1)
+        await exporter.shutdown()
+    }
+
+    @Test("gzip compression sends a gzip member with Content-Encoding: gzip")
+    func gzip() async throws {
+        try #require(Gzip.isAvailable)
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, compression: .gzip)
+        let spans = (0..<50).map { makeSpan(name: "span \($0)", spanID: SpanID(UInt64($0) + 1), attributes: ["k": "repeated value"]) }
+        #expect(await exporter.export(spans) == .success)
+        let request = try #require(server.requests.first)
+        #expect(request.headers["content-encoding"] == "gzip")
+        let body = request.body
+        #expect(body.starts(with: [0x1F, 0x8B, 8]))
+        let plain = OTLPJSONEncoder().encode(spans)
+        let size = body.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        #expect(Int(size) == plain.count)
+        #expect(body.count < plain.count / 4)
+        await exporter.shutdown()
+    }
+
+    @Test("shutdown ends a back-off wait at once")
+    func shutdownInterruptsRetry() async throws {
+        let server = try TestHTTPServer { _, _ in .respond(.init(status: 503, headers: ["Retry-After": "30"])) }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
+        let start = ContinuousClock.now
+        let export = Task { await exporter.export([makeSpan()]) }
+        #expect(await eventually { server.requests.count == 1 })
+        await exporter.shutdown()
+        #expect(await export.value == .failure)
+        #expect(seconds(from: start, to: .now) < 25)
+        #expect(await exporter.export([makeSpan()]) == .failure)
+        #expect(server.requests.count == 1)
+    }
+
+    @Test("cancelling the export cancels the request in flight")
+    func cancellation() async throws {
+        let server = try TestHTTPServer { _, _ in .neverAnswer }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
+        let start = ContinuousClock.now
+        let export = Task { await exporter.export([makeSpan()]) }
+        #expect(await eventually { server.requests.count == 1 })
+        export.cancel()
+        #expect(await export.value == .failure)
+        #expect(seconds(from: start, to: .now) < 25)
+        await exporter.shutdown()
+    }
+
+    @Test("a batch whose body is over the size limit is split into smaller requests")
+    func splitsLargeBatches() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let spans = (0..<16).map { makeSpan(name: "s\($0)", spanID: SpanID(UInt64($0) + 1), attributes: ["pad": .string(String(repeating: "x", count: 1000))]) }
+        let single = OTLPJSONEncoder().encode([spans[0]]).count
+        let exporter = makeHTTPExporter(server.url, maxRequestBodySize: single * 5)
+        #expect(await exporter.export(spans) == .success)
+        #expect(server.requests.count > 1)
+        #expect(server.requests.allSatisfy { $0.body.count <= single * 5 })
+        let names = server.requests.flatMap { request in allSpans((try? parseObject(request.body)) ?? [:]).compactMap { $0["name"] as? String } }
+        #expect(names == spans.map(\.name))
+        await exporter.shutdown()
+    }
+}
+
+@Suite("Retry-After and back-off")
+struct RetryTimingTests {
+    @Test("Retry-After in seconds")
+    func seconds() {
+        #expect(RetryAfter.delay("1") == .seconds(1))
+        #expect(RetryAfter.delay(" 120 ") == .seconds(120))
+        #expect(RetryAfter.delay("-1") == nil)
+        #expect(RetryAfter.delay("soon") == nil)
+    }
+
+    @Test("Retry-After as an HTTP date, in all three formats")
+    func dates() {
+        let now: UInt64 = 784_111_777 * 1_000_000_000  // Sun, 06 Nov 1994 08:49:37 GMT
+        #expect(RetryAfter.httpDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(RetryAfter.httpDate("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777)
+        #expect(RetryAfter.httpDate("Sun Nov  6 08:49:37 1994") == 784_111_777)
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:39 GMT", now: now) == .seconds(2))
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:30 GMT", now: now) == .zero)
+        #expect(RetryAfter.httpDate("Sun, 06 Nov 1994 25:49:37 GMT") == nil)
+        #expect(RetryAfter.httpDate("Sun, 06 Foo 1994 08:49:37 GMT") == nil)
+        #expect(RetryAfter.httpDate("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
+        #expect(RetryAfter.httpDate("Tue, 29 Feb 2028 12:00:00 GMT") == 1_835_438_400)
+    }
+
+    @Test("back-off doubles from the initial wait, is capped, and is jittered within bounds")
+    func backoff() {
+        let policy = OTLPRetryPolicy(initialBackoff: .seconds(1), maxBackoff: .seconds(8), jitter: 0)
+        #expect((1...6).map { policy.backoff(beforeRetry: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8)])
+        let jittered = OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0.2)
+        var random = SeededGenerator(state: 7)
+        let waits = (0..<200).map { _ in jittered.backoff(beforeRetry: 2, using: &random).seconds }
+        #expect(waits.allSatisfy { $0 >= 1.6 && $0 <= 2.4 })
+        #expect(Set(waits).count > 100)
+    }
+
+    @Test("only 429, 502, 503, 504 and missing responses are retryable")
+    func verdicts() {
+        func verdict(_ status: Int, body: String = "") -> ResponseVerdict {
+            ResponseVerdict(.outcome(.response(status: status, retryAfter: nil, body: Data(body.utf8), bodyTooLarge: false)), spanCount: 1)
+        }
+        for status in [429, 502, 503, 504] {
+            guard case .retryable = verdict(status) else { Issue.record("\(status) should be retried"); continue }
+        }
+        for status in [400, 401, 403, 404, 413, 500, 501] {
+            guard case .failed = verdict(status) else { Issue.record("\(status) should not be retried"); continue }
+        }
+        guard case .retryable(_, _, true) = ResponseVerdict(.outcome(.failed(URLError(.cannotConnectToHost))), spanCount: 1) else {
+            Issue.record("a refused connection should be retried")
+            return
+        }
+        #expect(verdict(200) == .delivered(rejected: 0, message: ""))
+        #expect(verdict(200, body: #"{"partialSuccess":{"rejectedSpans":3}}"#) == .delivered(rejected: 3, message: ""))
+        #expect(verdict(202, body: #"{"partialSuccess":{"rejectedSpans":"4","errorMessage":"m"}}"#) == .delivered(rejected: 4, message: "m"))
+        #expect(verdict(400, body: #"{"code":3,"message":"bad span"}"#) == .failed(reason: "HTTP 400 (bad span)"))
+        #expect(ResponseVerdict(.outcome(.response(status: 200, retryAfter: nil, body: Data(), bodyTooLarge: true)), spanCount: 1)
+            == .failed(reason: "HTTP 200 with a response body over the size limit"))
+    }
+}
+
+extension DiagnosticsCapturingTests {
+    @Suite("OTLP/HTTP exporter diagnostics")
+    struct OTLPHTTPExporterDiagnosticsTests {
+        @Test("a partial success is reported with the rejected count, and not retried")
+        func partialSuccess() async throws {
+            let body = #"{"partialSuccess":{"rejectedSpans":"2","errorMessage":"span name too long"}}"#
+            let server = try TestHTTPServer(always: .init(status: 200, headers: ["Content-Type": "application/json"], body: body))
+            defer { server.stop() }
+            try await withCapturedDiagnostics { diagnostics in
+                let exporter = makeHTTPExporter(server.url)
+                let spans = (1...3).map { makeSpan(spanID: SpanID(UInt64($0))) }
+                #expect(await exporter.export(spans) == .success)
+                #expect(server.requests.count == 1)
+                let reported = try #require(diagnostics.matching("rejected 2 of 3 spans").first)
+                #expect(reported.message.contains("span name too long"))
+                #expect(exporter.statistics.rejectedSpans == 2 && exporter.statistics.exportedSpans == 1)
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("400 fails the export at once, with a diagnostic")
+        func badRequest() async throws {
+            let server = try TestHTTPServer(always: .init(status: 400, body: #"{"code":3,"message":"invalid trace id"}"#))
+            defer { server.stop() }
+            try await withCapturedDiagnostics { diagnostics in
+                let exporter = makeHTTPExporter(server.url)
+                #expect(await exporter.export([makeSpan()]) == .failure)
+                #expect(server.requests.count == 1)
+                let reported = try #require(diagnostics.matching(server.url).first)
+                #expect(reported.message.contains("HTTP 400 (invalid trace id)") && reported.message.contains("not retried"))
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("a refused connection is retried with back-off until the timeout, then fails")
+        func connectionRefused() async throws {
+            let url = "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1/traces"
+            try await withCapturedDiagnostics { diagnostics in
+                let exporter = makeHTTPExporter(url, timeout: .milliseconds(1500), retry: OTLPRetryPolicy(maxAttempts: 100, initialBackoff: .milliseconds(50)))
+                let start = ContinuousClock.now
+                #expect(await exporter.export([makeSpan()]) == .failure)
+                // 0, 0 (immediate resend), then 100, 200, 400 ms… (±20 %).
+                #expect(seconds(from: start, to: .now) >= 0.5)
+                #expect(exporter.statistics.requests >= 4)
+                let reported = try #require(diagnostics.matching(url).first)
+                #expect(reported.message.contains("connection refused") && reported.message.contains("export timeout"))
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("a single span over the body size limit is dropped with a diagnostic")
+        func oversizedSpan() async throws {
+            let server = try TestHTTPServer()
+            defer { server.stop() }
+            await withCapturedDiagnostics { diagnostics in
+                let exporter = makeHTTPExporter(server.url, maxRequestBodySize: 2000)
+                let big = makeSpan(name: "huge", attributes: ["pad": .string(String(repeating: "x", count: 5000))])
+                #expect(await exporter.export([big, makeSpan(name: "small", spanID: SpanID(9))]) == .failure)
+                #expect(server.requests.count == 1)
+                #expect(!diagnostics.matching("dropped a span named \"huge\"").isEmpty)
+                #expect(exporter.statistics.failedSpans == 1 && exporter.statistics.exportedSpans == 1)
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("an endpoint that is not a URL is reported, and exports fail")
+        func invalidEndpoint() async {
+            await withCapturedDiagnostics { diagnostics in
+                let exporter = makeHTTPExporter("collector:4318")
+                #expect(!diagnostics.matching("\"collector:4318\" is not an http or https URL").isEmpty)
+                #expect(await exporter.export([makeSpan()]) == .failure)
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for exporter tests: POSIX sockets, one thread, one
+/// connection at a time, `Connection: close` after each answer. Each request goes to a handler
+/// that picks the answer, or chooses never to answer.
+final class TestHTTPServer: Sendable {
+    struct Request: Sendable {
+        let method: String
+        let path: String
+        /// Header names lowercased.
+        let headers: [String: String]
+        let body: [UInt8]
+        let receivedAt: ContinuousClock.Instant
+    }
+
+    struct Response: Sendable {
+        var status: Int
+        var headers: [String: String] = [:]
+        var body: String = ""
+
+        static let ok = Response(status: 200, headers: ["Content-Type": "application/json"], body: "{}")
+    }
+
+    enum Behavior: Sendable {
+        case respond(Response)
+        /// Reads the request, then holds the connection open without a word.
+        case neverAnswer
+    }
+
+    /// Picks the answer to the `index`-th request (0-based).
+    typealias Handler = @Sendable (_ request: Request, _ index: Int) -> Behavior
+
+    let port: UInt16
+    private let listener: Int32
+    private let handler: Handler
+    private let state = Mutex(State())
+
+    private struct State {
+        var requests: [Request] = []
+        var stopped = false
+        var heldConnections: [Int32] = []
+    }
+
+    init(_ handler: @escaping Handler) throws {
+        self.handler = handler
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var reuse: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else {
+            close(listener)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    convenience init(always response: Response = .ok) throws {
+        try self.init { _, _ in .respond(response) }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/v1/traces" }
+
+    var requests: [Request] { state.withLock { $0.requests } }
+
+    func stop() {
+        let held = state.withLock { state in
+            state.stopped = true
+            defer { state.heldConnections = [] }
+            return state.heldConnections
+        }
+        for connection in held { close(connection) }
+    }
+
+    /// A port on which nothing listens: bound without listening, then closed.
+    static func closedPort() -> UInt16 {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(probe, pointer, length)
+                return getsockname(probe, pointer, &length)
+            }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Runs on the server's thread until ``stop()``; the thread holds the server alive.
+    private func serve() {
+        defer { close(listener) }
+        while !state.withLock({ $0.stopped }) {
+            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else { continue }
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { continue }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            guard let request = read(connection) else {
+                close(connection)
+                continue
+            }
+            let index = state.withLock { state in
+                state.requests.append(request)
+                return state.requests.count - 1
+            }
+            switch handler(request, index) {
+            case .neverAnswer:
+                state.withLock { $0.heldConnections.append(connection) }
+            case .respond(let response):
+                var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.utf8.count)\r\nConnection: close\r\n"
+                for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+                text += "\r\n" + response.body
+                send(Array(text.utf8), to: connection)
+                close(connection)
+            }
+        }
+    }
+
+    private func read(_ connection: Int32) -> Request? {
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        var headerEnd: Int?
+        while headerEnd == nil {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            data += chunk[0..<count]
+            headerEnd = data.firstRange(of: separator)?.upperBound
+        }
+        let head = String(decoding: data[..<headerEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let requestLine = lines.removeFirst().split(separator: " ")
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        if headers["expect"]?.lowercased() == "100-continue" {
+            send(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: connection)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        var body = Array(data[headerEnd!...])
+        while body.count < length {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            body += chunk[0..<count]
+        }
+        return Request(
+            method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
+            headers: headers, body: body, receivedAt: .now)
+    }
+
+    private func send(_ bytes: [UInt8], to connection: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { return }
+            offset += sent
+        }
+    }
+}
+
+/// `date` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), for `Retry-After`.
+func httpDate(_ date: Date) -> String {
+    var time = time_t(date.timeIntervalSince1970)
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+}
