@@ -121,24 +121,32 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        let failure = error.map(Self.transportError)
         if let continuation = entry.response {
+            let failure = error.map { Self.transportError($0, midBody: false) }
             continuation.resume(throwing: failure ?? ClaudeTransportError.connectionFailed("the response ended before its headers"))
-        } else if let failure {
-            entry.body?.finish(throwing: failure)
+        } else if let error {
+            entry.body?.finish(throwing: Self.transportError(error, midBody: true))
         } else {
             entry.body?.finish()
         }
     }
 
-    private static func transportError(_ error: any Error) -> ClaudeTransportError {
+    private static func transportError(_ error: any Error, midBody: Bool) -> ClaudeTransportError {
         guard let urlError = error as? URLError else {
             return .connectionFailed(String(describing: type(of: error)))
         }
+        let reason: String
         switch urlError.code {
         case .timedOut: return .timedOut
         case .cancelled: return .cancelled
-        default: return .connectionFailed("URLError \(urlError.code.rawValue)")
+        case .cannotConnectToHost: reason = "could not connect to the server"
+        case .cannotFindHost, .dnsLookupFailed: reason = "could not resolve the server's name"
+        case .networkConnectionLost: reason = "the connection was lost"
+        case .notConnectedToInternet: reason = "not connected to a network"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid:
+            reason = "the TLS handshake failed"
+        default: reason = midBody ? "the connection closed before the answer ended" : "the request failed"
         }
+        return .connectionFailed("\(reason) (URLError \(urlError.code.rawValue))")
     }
 }
