@@ -3,7 +3,8 @@ import ClaudeTrace
 extension TraceTree {
     /// The trace as an indented tree, one span per line with its offset from the trace's start,
     /// duration and status, and under it the span's key attributes (model, tokens, cost, error
-    /// category, request ids). Spans in `highlighted` are marked `◀ match`.
+    /// category, request ids). Spans in `highlighted` are marked `◀ match`. A call whose span
+    /// records no cost (another SDK wrote it) shows its cost by `pricing`, marked `(priced here)`.
     ///
     /// ```
     /// trace 4bf92f3577b34da6a3ce929d0e0e4736 · 3 spans · 1.234 s · 2026-11-10T13:07:42.123Z
@@ -12,7 +13,7 @@ extension TraceTree {
     /// └─ chat claude-sonnet-4-6 [client] +0.010 s 0.812 s error: overloaded ◀ match
     ///        model=claude-sonnet-4-6 tokens in=120 out=40 cache_read=50 cache_write=0 cost=$0.001230
     /// ```
-    public func render(highlighting highlighted: Set<SpanID> = []) -> String {
+    public func render(highlighting highlighted: Set<SpanID> = [], pricing: ReportPricing = .standard) -> String {
         var lines = [
             "trace \(traceID.hexString) · \(spanCount) span\(spanCount == 1 ? "" : "s") · \(Self.seconds(durationSeconds)) · \(ReportTimeRange.format(startTimeNanoseconds))",
         ]
@@ -27,7 +28,7 @@ extension TraceTree {
             if highlighted.contains(span.context.spanID) { line += " ◀ match" }
             lines.append(line)
             let detailPrefix = continuation + (node.children.isEmpty ? "     " : "│    ")
-            for detail in Self.details(of: span, isTop: isTop) { lines.append(detailPrefix + detail) }
+            for detail in Self.details(of: span, isTop: isTop, pricing: pricing) { lines.append(detailPrefix + detail) }
             for (offset, child) in node.children.enumerated().reversed() {
                 let isLast = offset == node.children.count - 1
                 stack.append((child, continuation + (isLast ? "└─ " : "├─ "), continuation + (isLast ? "   " : "│  "), false))
@@ -37,7 +38,7 @@ extension TraceTree {
     }
 
     /// The span's key attributes, as at most two `key=value` lines.
-    static func details(of span: SpanData, isTop: Bool) -> [String] {
+    static func details(of span: SpanData, isTop: Bool, pricing: ReportPricing) -> [String] {
         var lines: [String] = []
         if let call = RecordedClaudeCall(span: span) {
             var usage: [String] = []
@@ -45,10 +46,11 @@ extension TraceTree {
             if let tokens = call.tokens {
                 usage.append("tokens in=\(tokens.input) out=\(tokens.output) cache_read=\(tokens.cacheRead) cache_write=\(tokens.cacheCreation)")
             }
-            if let cost = call.recordedCostPicodollars {
-                usage.append("cost=\(ClaudeCallReport.dollars(Double(cost) / 1e12))")
-            } else if call.priceUnknown {
-                usage.append("cost=unknown")
+            switch (CallCost(of: call, pricing: pricing), call.recordedCostPicodollars) {
+            case (.priced(let cost), .some): usage.append("cost=\(ClaudeCallReport.dollars(Double(cost) / 1e12))")
+            case (.priced(let cost), nil): usage.append("cost=\(ClaudeCallReport.dollars(Double(cost) / 1e12)) (priced here)")
+            case (.unpriced, _): usage.append("cost=unknown")
+            case (.free, _): break
             }
             if let ttft = call.timeToFirstChunk { usage.append("ttft=\(seconds(ttft))") }
             if let category = call.errorCategory { usage.append("error.category=\(category)") }
@@ -82,14 +84,14 @@ extension TraceTree {
 }
 
 extension TraceSearchResult {
-    /// Every trace found, rendered as a tree with the matching spans marked, or a line saying
-    /// nothing matched.
-    public func render() -> String {
+    /// Every trace found, rendered as a tree with the matching spans marked (calls without a
+    /// recorded cost priced by `pricing`), or a line saying nothing matched.
+    public func render(pricing: ReportPricing = .standard) -> String {
         guard !traces.isEmpty else {
             return "no span matches \(query.id) (searched \(files.spans) spans in \(files.lines) lines)\n"
         }
         let highlighted = Set(matches.keys)
-        var text = traces.map { $0.render(highlighting: highlighted) }.joined(separator: "\n")
+        var text = traces.map { $0.render(highlighting: highlighted, pricing: pricing) }.joined(separator: "\n")
         if tracesNotShown > 0 { text += "\n… and \(tracesNotShown) more matching trace\(tracesNotShown == 1 ? "" : "s") not shown\n" }
         if files.badLines > 0 { text += "(\(files.badLines) unreadable line\(files.badLines == 1 ? "" : "s") skipped)\n" }
         return text
