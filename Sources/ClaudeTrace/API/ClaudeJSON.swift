@@ -35,7 +35,7 @@ public enum ClaudeJSON: Sendable, Hashable {
     public static func integer(_ value: Int) -> ClaudeJSON { .number(Double(value)) }
 }
 
-extension ClaudeJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+extension ClaudeJSON: ExpressibleByStringLiteral, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
