@@ -21,7 +21,7 @@ import random
 import re
 import subprocess
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -174,6 +174,8 @@ def expected_report(spans, path):
             else:
                 rate_in, rate_write, rate_read, rate_out = rates
                 cost = (uncached * rate_in + creation * rate_write + read * rate_read + output * rate_out) / Decimal(1_000_000)
+                # The report, like the monitor, counts each call to the nanodollar.
+                cost = cost.quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
         total += cost
         for key, name in (("byModel", model), ("byUser", attributes.get("user.id", "(none)")),
                           ("byFeature", attributes.get("claude.feature", "(none)")), ("byDay", utc_day(span.start_time))):
@@ -185,7 +187,7 @@ def expected_report(spans, path):
     lines = [line for line in Path(path).read_text().splitlines() if line.strip()]
     return {
         "calls": calls, "errors": errors, "unpricedCalls": unpriced,
-        "cost": {"totalUSD": str(total), "totalPicodollars": int(total * 10**12),
+        "cost": {"totalUSD": str(total), "totalNanodollars": int(total * 10**9),
                  **{key: {name: str(value) for name, value in values.items()} for key, values in by.items()}},
         "tokens": tokens,
         "latency": {model: {**exact_quantiles(values), "count": len(values)} for model, values in latency.items()},
@@ -250,8 +252,8 @@ def assert_report_matches(report, expected):
     assert report["unpricedCalls"] == expected["unpricedCalls"]
     assert report["tokens"] == expected["tokens"]
     assert report["cost"]["totalUSD"] == pytest.approx(float(expected["cost"]["totalUSD"]), abs=1e-12)
-    if "totalPicodollars" in report["cost"]:
-        assert report["cost"]["totalPicodollars"] == expected["cost"]["totalPicodollars"]
+    if "totalNanodollars" in report["cost"]:
+        assert report["cost"]["totalNanodollars"] == expected["cost"]["totalNanodollars"]
     for key in ("byModel", "byUser", "byFeature", "byDay"):
         wanted = {name: pytest.approx(float(value), abs=1e-12) for name, value in expected["cost"][key].items()}
         assert report["cost"][key] == wanted, key

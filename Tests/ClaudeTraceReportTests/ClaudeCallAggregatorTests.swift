@@ -15,23 +15,25 @@ struct ClaudeCallAggregatorTests {
         Fixture.span("chat", id: id, offset: offset, duration: duration, kind: .client, status: status, attributes: attributes)
     }
 
-    @Test("counts spans whose provider is anthropic, by the current or the older attribute")
+    @Test("counts chat spans whose provider is anthropic, by the current or the older attribute")
     func whatCountsAsACall() {
         let report = Self.report([
             Self.call(id: 1, Fixture.claudeAttributes(costUSD: 0.01)),
             Self.call(id: 2, Fixture.claudeAttributes(costUSD: 0.01, legacySystem: true)),
             Self.call(id: 3, ["gen_ai.provider.name": "openai", "claude.cost.usd": 5.0]),
-            Fixture.span("handle-ticket", id: 4),
+            Self.call(id: 4, ["gen_ai.provider.name": "anthropic", "gen_ai.operation.name": "execute_tool", "claude.cost.usd": 5.0]),
+            Self.call(id: 5, ["gen_ai.system": "Anthropic", "gen_ai.request.model": "claude-sonnet-4-6"]),
+            Fixture.span("handle-ticket", id: 6),
         ])
-        #expect(report.calls == 2)
-        #expect(report.cost.totalPicodollars == 20_000_000_000)
+        #expect(report.calls == 3)
+        #expect(report.cost.totalNanodollars == 20_000_000)
     }
 
-    @Test("sums recorded costs exactly, in picodollars")
+    @Test("sums recorded costs exactly, in nanodollars")
     func exactSums() {
         let spans = (0..<1000).map { Self.call(id: UInt64($0 + 1), Fixture.claudeAttributes(costUSD: $0 % 2 == 0 ? 0.1 : 0.2)) }
         let report = Self.report(spans)
-        #expect(report.cost.totalPicodollars == 150_000_000_000_000)
+        #expect(report.cost.totalNanodollars == 150_000_000_000)
         #expect(report.cost.totalUSD == 150)
     }
 
@@ -42,7 +44,7 @@ struct ClaudeCallAggregatorTests {
         let attributes = Fixture.claudeAttributes(
             model: "claude-sonnet-4-6", input: 1000, output: 50, cacheRead: 200, cacheCreation: 300)
         let report = Self.report([Self.call(id: 1, attributes)])
-        #expect(report.cost.totalPicodollars == 4_935_000_000)
+        #expect(report.cost.totalNanodollars == 4_935_000)
         #expect(report.unpricedCalls == 0)
         #expect(report.tokens == ClaudeTokenCounts(input: 1000, output: 50, cacheRead: 200, cacheCreation: 300))
     }
@@ -63,21 +65,22 @@ struct ClaudeCallAggregatorTests {
             Self.call(id: 1, Fixture.claudeAttributes(model: "house-model", input: 10, output: 7)),
             Self.call(id: 2, Fixture.claudeAttributes(model: "claude-sonnet-4-6", input: 10, output: 7)),
         ], pricing: pricing)
-        #expect(report.cost.totalPicodollars == 7_000_000)
+        #expect(report.cost.totalNanodollars == 7_000)
         #expect(report.unpricedCalls == 1)
     }
 
-    @Test("counts calls with an unknown price as unpriced, never as free")
+    @Test("counts calls with an unknown price as unpriced, never as free; blocked or token-less calls cost nothing")
     func unpricedCalls() {
         let report = Self.report([
             Self.call(id: 1, Fixture.claudeAttributes(model: "claude-mythos-5-2", input: 10, output: 5, priceUnknown: true)),
             Self.call(id: 2, Fixture.claudeAttributes(model: "claude-unreleased-9", input: 10, output: 5)),
             Self.call(id: 3, status: .error(description: "refused"), Fixture.claudeAttributes(errorCategory: "connection", tokens: false)),
             Self.call(id: 4, Fixture.claudeAttributes(model: "claude-sonnet-4-6", input: 10, output: 5, costUSD: 0.000105)),
+            Self.call(id: 5, status: .error(description: "budget"), Fixture.claudeAttributes(model: "claude-sonnet-4-6", input: 10, output: 5, errorCategory: "budget_exceeded")),
         ])
-        #expect(report.calls == 4)
+        #expect(report.calls == 5)
         #expect(report.unpricedCalls == 2)
-        #expect(report.cost.totalPicodollars == 105_000_000)
+        #expect(report.cost.totalNanodollars == 105_000)
         #expect(report.cost.byModel["claude-unreleased-9"] == 0)
     }
 
@@ -108,9 +111,10 @@ struct ClaudeCallAggregatorTests {
             Self.call(id: 4, status: failed, Fixture.claudeAttributes(tokens: false)),
             Self.call(id: 5, status: failed, Fixture.claudeAttributes(errorType: "SomeExceptionClass", tokens: false)),
             Self.call(id: 6, Fixture.claudeAttributes(costUSD: 0.01)),
+            Self.call(id: 7, Fixture.claudeAttributes(errorCategory: "not_a_category", tokens: false)),
         ])
-        #expect(report.errors == ["rate_limit": 2, "overloaded": 1, "unknown": 2])
-        #expect(report.errorCount == 5)
+        #expect(report.errors == ["rate_limit": 2, "overloaded": 1, "unknown": 3])
+        #expect(report.errorCount == 6)
     }
 
     @Test("gives latency and time-to-first-chunk percentiles by model over successful calls, within 1%")

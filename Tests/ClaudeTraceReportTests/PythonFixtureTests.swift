@@ -16,7 +16,7 @@ struct PythonFixtureTests {
     /// The expected report: counts as numbers, money as decimal strings of US dollars.
     struct Expected: Decodable {
         struct Cost: Decodable {
-            var totalPicodollars: Int64
+            var totalNanodollars: Int64
             var byModel: [String: String]
             var byUser: [String: String]
             var byFeature: [String: String]
@@ -56,7 +56,7 @@ struct PythonFixtureTests {
         #expect(report.errors == expected.errors)
         #expect(report.unpricedCalls == expected.unpricedCalls)
         #expect(report.tokens == expected.tokens)
-        #expect(report.cost.totalPicodollars == expected.cost.totalPicodollars)
+        #expect(report.cost.totalNanodollars == expected.cost.totalNanodollars)
         Self.expectSameMoney(report.cost.byModel, expected.cost.byModel, "byModel")
         Self.expectSameMoney(report.cost.byUser, expected.cost.byUser, "byUser")
         Self.expectSameMoney(report.cost.byFeature, expected.cost.byFeature, "byFeature")

@@ -11,8 +11,9 @@ import ClaudeTrace
 /// ```
 ///
 /// A Claude call is a span whose `gen_ai.provider.name` (or the older `gen_ai.system`) is
-/// `anthropic`, and which started inside ``timeRange``. Its cost is `claude.cost.usd` when the
-/// span has it; otherwise, when the writer did not mark the price unknown
+/// `anthropic` and whose operation is `chat` (or unnamed), and which started inside
+/// ``timeRange``. Its cost is `claude.cost.usd` when the span has it; otherwise, when the
+/// writer did not mark the price unknown
 /// (`claude.cost.price_unknown`), the span's tokens priced by ``pricing`` (the prompt's cached
 /// tokens at their cache rates, never at the input rate). A call with tokens and no price
 /// counts in `unpricedCalls`; a call without tokens costs nothing.
@@ -69,7 +70,7 @@ public struct ClaudeCallAggregator: Sendable {
 
         let cost = CallCost(of: call, pricing: pricing)
         if cost == .unpriced { unpricedCalls += 1 }
-        let amount = cost.picodollars
+        let amount = cost.nanodollars
         totalCost = Self.adding(totalCost, amount)
         costByModel[model] = Self.adding(costByModel[model] ?? 0, amount)
         costByUser[call.userID ?? Self.noValue] = Self.adding(costByUser[call.userID ?? Self.noValue] ?? 0, amount)
@@ -106,10 +107,10 @@ public struct ClaudeCallAggregator: Sendable {
 
     /// The report of everything added so far; `file` describes what reading found.
     public func report(file: TraceFileSummary = TraceFileSummary()) -> ClaudeCallReport {
-        func usd(_ map: [String: Int64]) -> [String: Double] { map.mapValues { Double($0) / 1e12 } }
+        func usd(_ map: [String: Int64]) -> [String: Double] { map.mapValues(Nanodollars.usd) }
         var byDay: [String: Double] = [:]
         for (day, amount) in costByDay {
-            byDay[UTCCalendar.dateString(nanoseconds: day * Self.nanosecondsPerDay)] = Double(amount) / 1e12
+            byDay[UTCCalendar.dateString(nanoseconds: day * Self.nanosecondsPerDay)] = Nanodollars.usd(amount)
         }
         let features = callsByFeature.keys.sorted { a, b in
             let (costA, costB) = (costByFeature[a] ?? 0, costByFeature[b] ?? 0)
@@ -119,12 +120,12 @@ public struct ClaudeCallAggregator: Sendable {
         }
         let topFeatures = features.prefix(ClaudeCallReport.maximumTopFeatures).map { feature in
             ClaudeCallReport.FeatureUsage(
-                feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Double(costByFeature[feature] ?? 0) / 1e12)
+                feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Nanodollars.usd(costByFeature[feature] ?? 0))
         }
         return ClaudeCallReport(
             calls: calls, errors: errors, unpricedCalls: unpricedCalls,
             cost: ClaudeCallReport.CostBreakdown(
-                totalPicodollars: totalCost, byModel: usd(costByModel), byUser: usd(costByUser),
+                totalNanodollars: totalCost, byModel: usd(costByModel), byUser: usd(costByUser),
                 byFeature: usd(costByFeature), byDay: byDay),
             tokens: tokens, latency: latency.compactMapValues(Self.quantiles),
             timeToFirstChunk: timeToFirstChunk.compactMapValues(Self.quantiles), callsByModel: callsByModel,

@@ -3,7 +3,8 @@ import Foundation
 /// The aggregates of the Claude calls found in trace files: what `claude-trace report`
 /// prints, as a dashboard (``dashboard()``) or as JSON (``jsonString(pretty:)``).
 ///
-/// Money is summed in integer picodollars and shown in US dollars. Maps keyed by user or
+/// Money is summed in integer nanodollars (each call rounded to the nanodollar, as the monitor
+/// does, so totals match the monitor's) and shown in US dollars. Maps keyed by user or
 /// feature use `(none)` for calls without one; maps keyed by model use `(unknown)`.
 public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// Claude calls counted (in the time range).
@@ -56,8 +57,8 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// Cost in US dollars: the total and its breakdowns.
     public struct CostBreakdown: Hashable, Sendable, Codable {
         public var totalUSD: Double
-        /// The exact total, in picodollars (10⁻¹² USD).
-        public var totalPicodollars: Int64
+        /// The exact total, in nanodollars (10⁻⁹ USD).
+        public var totalNanodollars: Int64
         public var byModel: [String: Double]
         /// By `user.id`.
         public var byUser: [String: Double]
@@ -67,11 +68,11 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         public var byDay: [String: Double]
 
         public init(
-            totalPicodollars: Int64 = 0, byModel: [String: Double] = [:], byUser: [String: Double] = [:],
+            totalNanodollars: Int64 = 0, byModel: [String: Double] = [:], byUser: [String: Double] = [:],
             byFeature: [String: Double] = [:], byDay: [String: Double] = [:]
         ) {
-            self.totalUSD = Double(totalPicodollars) / 1e12
-            self.totalPicodollars = totalPicodollars
+            self.totalUSD = Double(totalNanodollars) / 1e9
+            self.totalNanodollars = totalNanodollars
             self.byModel = byModel
             self.byUser = byUser
             self.byFeature = byFeature

@@ -43,8 +43,9 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     public var requestedModel: String?
     /// Token counts; nil when the span carries none (e.g. the call failed before a response).
     public var tokens: ClaudeTokenCounts?
-    /// `claude.cost.usd` in picodollars (10⁻¹² USD), when the writer priced the call.
-    public var recordedCostPicodollars: Int64?
+    /// `claude.cost.usd` in nanodollars (10⁻⁹ USD, rounded as the monitor rounds it), when the
+    /// writer priced the call.
+    public var recordedCostNanodollars: Int64?
     /// `claude.cost.price_unknown`: the writer did not know the model's price.
     public var priceUnknown: Bool
     /// Why the call failed (see ``errorCategory(of:)``); nil for a successful call.
@@ -66,13 +67,16 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     public var startTimeNanoseconds: UInt64
     public var durationSeconds: Double
 
-    /// The call `span` records, or nil when it is not a Claude call: one whose
-    /// `gen_ai.provider.name` (or the older `gen_ai.system`) is `anthropic`.
+    /// The call `span` records, or nil when it is not a Claude call. As for the monitor, a
+    /// Claude call is a span whose `gen_ai.provider.name` (or the older `gen_ai.system`) is
+    /// `anthropic` (in any case, as some SDKs write `Anthropic`) and whose
+    /// `gen_ai.operation.name` is `chat` or absent (so tool and agent spans do not count).
     public init?(span: SpanData) {
         let attributes = span.attributes
-        guard (attributes["gen_ai.provider.name"] ?? attributes["gen_ai.system"])?.stringValue == "anthropic" else {
-            return nil
-        }
+        guard let provider = (attributes["gen_ai.provider.name"] ?? attributes["gen_ai.system"])?.stringValue,
+              provider.lowercased() == "anthropic",
+              attributes["gen_ai.operation.name"].map({ $0.stringValue == "chat" }) ?? true
+        else { return nil }
         requestedModel = attributes["gen_ai.request.model"]?.stringValue
         model = attributes["gen_ai.response.model"]?.stringValue ?? requestedModel
         // Counts are ints; a writer that stored them as doubles is read too.
@@ -91,7 +95,7 @@ public struct RecordedClaudeCall: Hashable, Sendable {
                 cacheRead: read, cacheCreation: creation)
         }
         if let usd = attributes["claude.cost.usd"]?.doubleValue, usd.isFinite {
-            recordedCostPicodollars = Int64(exactly: (usd * 1e12).rounded()) ?? (usd > 0 ? .max : .min)
+            recordedCostNanodollars = Nanodollars.from(usd: usd)
         }
         priceUnknown = attributes["claude.cost.price_unknown"]?.boolValue ?? false
         errorCategory = Self.errorCategory(of: span)
@@ -110,15 +114,25 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     public var isError: Bool { errorCategory != nil }
 
     /// The failure's category, or nil when the call succeeded. A span has failed when its status
-    /// is error or it carries `claude.error.category`. The category is `claude.error.category`;
-    /// for other SDKs' spans, the API error type in `error.type` mapped to our categories
-    /// (`rate_limit_error` → `rate_limit`, …); `unknown` otherwise.
+    /// is error or it carries `claude.error.category`. The category is `claude.error.category`
+    /// (`unknown` when it is not one of ``errorCategoryNames``, as the monitor counts it); for
+    /// other SDKs' spans, which have none, the API error type in `error.type` mapped to our
+    /// categories (`rate_limit_error` → `rate_limit`, …); `unknown` otherwise.
     public static func errorCategory(of span: SpanData) -> String? {
-        if let category = span.attributes["claude.error.category"]?.stringValue { return category }
+        if let category = span.attributes["claude.error.category"]?.stringValue {
+            return errorCategoryNames.contains(category) ? category : "unknown"
+        }
         guard span.status.isError else { return nil }
         guard let type = span.attributes["error.type"]?.stringValue else { return "unknown" }
         return errorCategories[type] ?? "unknown"
     }
+
+    /// The categories of `claude.error.category` (reference/claude-spans.md).
+    public static let errorCategoryNames: Set<String> = [
+        "rate_limit", "overloaded", "server_error", "timeout", "connection", "invalid_request",
+        "context_too_long", "auth_error", "permission", "not_found", "content_filter",
+        "budget_exceeded", "cancelled", "unknown",
+    ]
 
     /// API error types (and common client-side `error.type` values) to our categories.
     static let errorCategories: [String: String] = [

@@ -46,9 +46,9 @@ extension TraceTree {
             if let tokens = call.tokens {
                 usage.append("tokens in=\(tokens.input) out=\(tokens.output) cache_read=\(tokens.cacheRead) cache_write=\(tokens.cacheCreation)")
             }
-            switch (CallCost(of: call, pricing: pricing), call.recordedCostPicodollars) {
-            case (.priced(let cost), .some): usage.append("cost=\(ClaudeCallReport.dollars(Double(cost) / 1e12))")
-            case (.priced(let cost), nil): usage.append("cost=\(ClaudeCallReport.dollars(Double(cost) / 1e12)) (priced here)")
+            switch (CallCost(of: call, pricing: pricing), call.recordedCostNanodollars) {
+            case (.priced(let cost), .some): usage.append("cost=\(ClaudeCallReport.dollars(Nanodollars.usd(cost)))")
+            case (.priced(let cost), nil): usage.append("cost=\(ClaudeCallReport.dollars(Nanodollars.usd(cost))) (priced here)")
             case (.unpriced, _): usage.append("cost=unknown")
             case (.free, _): break
             }
