@@ -10,7 +10,8 @@ import ClaudeTraceCore
 /// - doubles are numbers, except NaN and ±Infinity, which are the strings `"NaN"`,
 ///   `"Infinity"` and `"-Infinity"`;
 /// - a field holding its default is omitted (empty `traceState`, zero dropped counts, an unset
-///   status), but a set `oneof` member is always written, even `{"intValue":"0"}`.
+///   status), but a set `oneof` member is always written, even `{"intValue":"0"}`; the one
+///   default written is an empty array's `"values":[]`, which some collectors require.
 ///
 /// Spans are grouped by resource, then by instrumentation scope, in order of first appearance.
 /// The output is written by hand into a byte buffer; nothing goes through `JSONEncoder`.
@@ -307,13 +308,16 @@ extension JSONWriter {
         }
     }
 
-    /// Opens `{"arrayValue":{"values":[`, or writes the whole `{"arrayValue":{}}` for an empty
-    /// array (the member is set; its repeated field is at its default, so omitted) and returns
-    /// false.
+    /// Opens `{"arrayValue":{"values":[`, or writes the whole `{"arrayValue":{"values":[]}}` for
+    /// an empty array and returns false.
+    ///
+    /// The one place a default is written: proto3 JSON allows omitting the empty `values`, but
+    /// collectors whose decoders are generated from the schema by serde (rotel 0.0.1a15) reject
+    /// an `ArrayValue` without it ("missing field `values`"), and every proto3 reader accepts it.
     @inline(__always)
     mutating func writeArrayStart(isEmpty: Bool) -> Bool {
         if isEmpty {
-            write("{\"arrayValue\":{}}")
+            write("{\"arrayValue\":{\"values\":[]}}")
             return false
         }
         write("{\"arrayValue\":{\"values\":[")
