@@ -122,6 +122,27 @@ extension DiagnosticsCapturingTests {
         }
     }
 
+    @Suite("Unsupported OTLP settings")
+    struct UnsupportedSettingsTests {
+        @Test("certificate variables are reported, not silently ignored")
+        func certificates() async {
+            await withCapturedDiagnostics { diagnostics in
+                _ = otlpConfiguration(["OTEL_EXPORTER_OTLP_CERTIFICATE": "/etc/ca.pem", "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY": "/k.pem"], diagnostics)
+                #expect(diagnostics.matching("OTEL_EXPORTER_OTLP_CERTIFICATE=\"/etc/ca.pem\" is invalid").count == 1)
+                #expect(diagnostics.matching("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY").count == 1)
+            }
+        }
+
+        @Test("OTEL_CONFIG_FILE is reported, and the other variables still apply")
+        func configFile() async throws {
+            try await withCapturedDiagnostics { diagnostics in
+                let instance = try telemetry(["OTEL_CONFIG_FILE": "/etc/otel.yaml", "OTEL_TRACES_EXPORTER": "none", "OTEL_SERVICE_NAME": "still-read"])
+                #expect(diagnostics.matching("OTEL_CONFIG_FILE=\"/etc/otel.yaml\" is invalid").count == 1)
+                #expect(instance.provider.resource.attributes["service.name"] == "still-read")
+            }
+        }
+    }
+
     @Suite("Exporter selection from OTEL_TRACES_EXPORTER")
     struct ExporterSelectionTests {
         func kinds(_ value: String?, _ extra: [String: String] = [:]) -> [String]? {

@@ -29,6 +29,11 @@ public final class Telemetry: Sendable {
     ///   Invalid environment values never throw: they are reported and replaced by defaults.
     public init(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) {
         shutdownTimeout = configuration.shutdownTimeout
+        if let file = configuration.environment.string("OTEL_CONFIG_FILE") {
+            // The spec: with OTEL_CONFIG_FILE set, the other variables are ignored in favour of
+            // the file. Without a reader for the file, ignoring both would leave nothing.
+            configuration.environment.invalid("OTEL_CONFIG_FILE", file, "declarative configuration files are not supported; using the other OTEL_* variables instead")
+        }
         let resource = configuration.resolvedResource()
         guard !configuration.resolvedDisabled() else {
             exporters = []

@@ -77,6 +77,14 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
            let name = environment.string(variable)?.lowercased(), name != OTLPProtocol.httpJSON.rawValue {
             environment.invalid(variable, name, "this exporter speaks http/json only for now (http/protobuf is planned); using http/json")
         }
+        for suffix in ["CERTIFICATE", "CLIENT_KEY", "CLIENT_CERTIFICATE"] {
+            for variable in ["OTEL_EXPORTER_OTLP_TRACES_\(suffix)", "OTEL_EXPORTER_OTLP_\(suffix)"] {
+                guard let value = environment.string(variable) else { continue }
+                // Ignoring a TLS setting silently could send spans without the client
+                // certificate the operator asked for: say so.
+                environment.invalid(variable, value, "custom certificates and mTLS are not supported; the system trust store is used")
+            }
+        }
         return configuration
     }
 
