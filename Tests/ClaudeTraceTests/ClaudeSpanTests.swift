@@ -81,6 +81,30 @@ struct ClaudeSpanTests {
         #expect(response.text == "Hello there.")
     }
 
+    @Test("request ids are lowercase version-4 UUIDs, a new one per call")
+    func requestIDs() {
+        let ids = (0..<1000).map { _ in ClaudeRequestID.make() }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(50) {
+            #expect(UUID(uuidString: id) != nil && id == id.lowercased() && id.count == 36)
+            let characters = Array(id)
+            #expect(characters[14] == "4" && "89ab".contains(characters[19]))
+        }
+    }
+
+    @Test("header names are case-insensitive and repeated fields join")
+    func headers() {
+        var headers: ClaudeHTTPHeaders = ["Request-Id": "req_1"]
+        headers.add("Set-Thing", "a")
+        headers.add("set-thing", "b")
+        #expect(headers["request-id"] == "req_1" && headers["REQUEST-ID"] == "req_1")
+        #expect(headers["set-thing"] == "a, b")
+        headers["SET-THING"] = "c"
+        #expect(headers["set-thing"] == "c")
+        headers["set-thing"] = nil
+        #expect(headers["set-thing"] == nil && headers["missing"] == nil)
+    }
+
     @Test("an unknown model's call has no cost and says the price is unknown")
     func unknownPrice() async throws {
         let (provider, exporter) = makeProvider()

@@ -27,7 +27,7 @@ extension ClaudeClient {
         _ request: ClaudeMessageRequest, attribution: ClaudeAttribution, parent: SpanParent, isStreaming: Bool,
         tracer: Tracer? = nil, requestID: String? = nil
     ) -> PreparedCall {
-        let requestID = requestID ?? UUID().uuidString.lowercased()
+        let requestID = requestID ?? ClaudeRequestID.make()
         let span = ClaudeCallSpan.start(
             tracer: tracer ?? self.tracer(), parent: parent, request: request, attribution: attribution, requestID: requestID,
             server: configuration.server, isStreaming: isStreaming, captureContent: configuration.captureMessageContent)
@@ -42,8 +42,10 @@ extension ClaudeClient {
             url: configuration.messagesURL, headers: headers, body: request.json(stream: isStreaming).serializedBytes(),
             timeout: configuration.requestTimeout, isStreaming: isStreaming)
         let startDate = Date()
+        let monitor = configuration.monitor ?? ClaudeClient.defaultMonitor
         let estimatedInput = httpRequest.body.count / 4
-        let estimate = configuration.pricing.cost(
+        // Only a monitor reads the estimate: without one, skip the table lookup.
+        let estimate = monitor == nil ? nil : configuration.pricing.cost(
             model: request.model, usage: ClaudeUsage(inputTokens: estimatedInput, outputTokens: request.maxTokens), at: startDate)
         return PreparedCall(
             request: request, requestID: requestID,
@@ -52,7 +54,7 @@ extension ClaudeClient {
                 isStreaming: isStreaming, estimatedInputTokens: estimatedInput, estimatedMaximumCost: estimate),
             span: span, httpRequest: httpRequest, startDate: startDate,
             deadline: configuration.overallTimeout.map { ContinuousClock.now + $0 },
-            monitor: configuration.monitor ?? ClaudeClient.defaultMonitor)
+            monitor: monitor)
     }
 
     /// Refuses a call before sending it: no key, or the monitor's budget says no. The span

@@ -58,7 +58,9 @@ struct ClaudeCallSpan: Sendable {
             ("anthropic-ratelimit-input-tokens-remaining", Key.rateLimitInputTokensRemaining),
             ("anthropic-ratelimit-output-tokens-remaining", Key.rateLimitOutputTokensRemaining),
         ] {
-            if let value = headers[header].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }) { attributes[key] = .int(value) }
+            if let text = headers[header], let value = Int64(text) ?? Int64(text.trimmingCharacters(in: .whitespaces)) {
+                attributes[key] = .int(value)
+            }
         }
         span.setAttributes(attributes)
     }

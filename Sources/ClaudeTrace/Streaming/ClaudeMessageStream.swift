@@ -85,7 +85,7 @@ final class ClaudeStreamRun {
         self.attribution = attribution
         self.parent = parent
         self.tracer = tracer
-        self.requestID = UUID().uuidString.lowercased()
+        self.requestID = ClaudeRequestID.make()
     }
 
     deinit {

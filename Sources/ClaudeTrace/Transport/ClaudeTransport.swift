@@ -47,19 +47,28 @@ public struct ClaudeHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDict
     /// every field of that name (nil removes them).
     public subscript(name: String) -> String? {
         get {
-            let name = name.lowercased()
-            let values = fields.lazy.filter { $0.name == name }.map(\.value)
-            return values.isEmpty ? nil : values.joined(separator: ", ")
+            // Names are stored lowercased; lowercase the query only when it needs it (on the hot
+            // path it never does), and allocate only to join repeated fields.
+            let name = Self.lowercased(name)
+            var found: String?
+            for field in fields where field.name == name {
+                if let first = found { found = first + ", " + field.value } else { found = field.value }
+            }
+            return found
         }
         set {
-            let name = name.lowercased()
-            fields.removeAll { $0.name == name }
+            let name = Self.lowercased(name)
+            if fields.contains(where: { $0.name == name }) { fields.removeAll { $0.name == name } }
             if let newValue { fields.append((name, newValue)) }
         }
     }
 
+    private static func lowercased(_ name: String) -> String {
+        name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? name.lowercased() : name
+    }
+
     /// Adds a field, keeping others of the same name.
-    public mutating func add(_ name: String, _ value: String) { fields.append((name.lowercased(), value)) }
+    public mutating func add(_ name: String, _ value: String) { fields.append((Self.lowercased(name), value)) }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 

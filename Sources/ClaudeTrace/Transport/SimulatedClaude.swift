@@ -145,7 +145,7 @@ public final class SimulatedClaude: ClaudeTransport {
         var random = SimulatedRandom(seed: SimulatedRandom.hash(request.body, into: configuration.seed))
         let reply = SimulatedReply.make(
             body: body, promptTokens: promptTokens, random: &random, replyWords: configuration.replyWords,
-            cacheLookup: { hash in
+            streaming: request.isStreaming, cacheLookup: { hash in
                 state.withLock { state in
                     if state.cachedPrefixes.count > 10_000 { state.cachedPrefixes.removeAll() }
                     return !state.cachedPrefixes.insert(hash).inserted

@@ -100,7 +100,7 @@ struct SimulatedReply {
     /// Builds the reply. `cacheLookup(hash)` says whether a cached prefix was seen before (and
     /// remembers it).
     static func make(
-        body: ClaudeJSON, promptTokens: Int, random: inout SimulatedRandom, replyWords: ClosedRange<Int>,
+        body: ClaudeJSON, promptTokens: Int, random: inout SimulatedRandom, replyWords: ClosedRange<Int>, streaming: Bool,
         cacheLookup: (UInt64) -> Bool
     ) -> SimulatedReply {
         let model = body["model"]?.stringValue ?? ""
@@ -180,7 +180,7 @@ struct SimulatedReply {
             "content": .array(content), "stop_reason": .string(stopReason), "stop_sequence": stopSequence, "usage": usage,
         ]
         var reply = SimulatedReply(message: message, outputTokens: max(1, output))
-        reply.events = streamEvents(for: message, random: &random)
+        if streaming { reply.events = streamEvents(for: message, random: &random) }
         return reply
     }
 
