@@ -18,7 +18,9 @@ import ClaudeTrace
 /// tokens at their cache rates, never at the input rate). A call with tokens and no price
 /// counts in `unpricedCalls`; a call without tokens costs nothing.
 public struct ClaudeCallAggregator: Sendable {
+    /// Prices calls whose spans carry tokens but no `claude.cost.usd`.
     public var pricing: ReportPricing
+    /// The span start times counted.
     public var timeRange: ReportTimeRange
 
     private var calls = 0

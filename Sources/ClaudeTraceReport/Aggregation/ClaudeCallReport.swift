@@ -56,9 +56,11 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
 
     /// Cost in US dollars: the total and its breakdowns.
     public struct CostBreakdown: Hashable, Sendable, Codable {
+        /// ``totalNanodollars`` in US dollars.
         public var totalUSD: Double
         /// The exact total, in nanodollars (10⁻⁹ USD).
         public var totalNanodollars: Int64
+        /// By `gen_ai.response.model`, else `gen_ai.request.model`.
         public var byModel: [String: Double]
         /// By `user.id`.
         public var byUser: [String: Double]

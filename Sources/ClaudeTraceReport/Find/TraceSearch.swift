@@ -6,6 +6,7 @@ import ClaudeTrace
 /// hex digits), or the string value of `claude.request_id` (our client's id),
 /// `anthropic.request_id` (the server's `request-id`) or `gen_ai.response.id` (the message id).
 public struct TraceQuery: Hashable, Sendable {
+    /// The id searched for, without surrounding whitespace.
     public let id: String
     private let traceID: TraceID?
     private let spanID: SpanID?

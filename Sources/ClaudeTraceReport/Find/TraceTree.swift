@@ -19,6 +19,7 @@ public struct TraceTree: Hashable, Sendable {
         }
     }
 
+    /// The trace every span belongs to.
     public let traceID: TraceID
     /// Top-level spans: the root (no parent) and orphans, sorted by start time.
     public let roots: [Node]
