@@ -266,6 +266,30 @@ struct JSONEscapingTests {
         #expect((span["name"] as? String).map { Array($0.unicodeScalars) } == Array(samples.joined().unicodeScalars))
     }
 
+    @Test("the eight-byte scan flags exactly the bytes that need a closer look, at every position")
+    func wordScan() {
+        for position in 0..<8 {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let plain = value >= 0x20 && value < 0x80 && value != 0x22 && value != 0x5C
+                #expect(JSONWriter.isPlainASCII(word) == plain, "byte \(value) at \(position)")
+            }
+        }
+    }
+
+    @Test("escapes are found wherever they fall relative to the eight-byte scan")
+    func escapesAtEveryOffset() throws {
+        for offset in 0..<17 {
+            for special in ["\"", "\\", "\n", "\u{1}", "\u{2028}", "\u{FEFF}", "é"] {
+                let string = String(repeating: "x", count: offset) + special + String(repeating: "y", count: 9)
+                let span = try onlySpan(encodeAndParse([makeSpan(name: string)]))
+                #expect(span["name"] as? String == string, "offset \(offset)")
+            }
+        }
+    }
+
     @Test("a long string with escapes at block boundaries survives")
     func longString() throws {
         let string = String(repeating: "ab\"\n\u{1F600}", count: 20_000)

@@ -157,7 +157,14 @@ struct JSONWriter: ~Copyable {
         var runStart = 0
         var index = 0
         let end = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress)
         while index < end {
+            // Eight plain ASCII bytes at a time (most keys and values are): a quarter of the
+            // encoder's time went to this scan when it went byte by byte.
+            if index &+ 8 <= end, let raw, Self.isPlainASCII(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index &+= 8
+                continue
+            }
             let byte = bytes[index]
             // Control characters, `"`, `\`, and the lead bytes of U+2028/U+2029 (0xE2) and of
             // U+FEFF (0xEF) end a run.
@@ -195,6 +202,19 @@ struct JSONWriter: ~Copyable {
             runStart = index
         }
         write(UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+    }
+
+    /// Whether none of the eight bytes in `word` needs a closer look: all ASCII, none a control
+    /// character, `"` or `\`. (The classic SWAR "has a byte less than n" and "has a zero byte"
+    /// tests, exact here because no byte has its high bit set.)
+    @inline(__always)
+    static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        guard word & high == 0 else { return false }
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote, hasBackslash = (backslash &- ones) & ~backslash
+        return (control | hasQuote | hasBackslash) & high == 0
     }
 
     private mutating func writeEscape(for byte: UInt8) {
