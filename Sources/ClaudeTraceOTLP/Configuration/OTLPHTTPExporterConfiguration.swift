@@ -37,8 +37,10 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     /// Code only; default 4 MiB.
     public var maxResponseBodySize: Int
 
+    /// `http://localhost:4318/v1/traces`: a collector on this machine, OTLP/HTTP's default port.
     public static let defaultEndpoint = "http://localhost:4318/v1/traces"
 
+    /// A configuration from code alone; every default is the one documented on its property.
     public init(
         endpoint: String = OTLPHTTPExporterConfiguration.defaultEndpoint, headers: [String: String] = [:],
         timeout: Duration = .seconds(10), compression: OTLPCompression = .none,

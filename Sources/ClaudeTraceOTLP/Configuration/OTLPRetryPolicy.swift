@@ -16,6 +16,7 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
     /// The relative spread of the random factor applied to each wait, in 0…1. Default 0.2.
     public var jitter: Double
 
+    /// A policy; out-of-range values are clamped (at least one attempt, jitter in 0…1).
     public init(
         maxAttempts: Int = 6, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(16),
         jitter: Double = 0.2

@@ -43,6 +43,7 @@ public struct TelemetryConfiguration: Sendable {
     /// their own.
     public var environment: EnvironmentReader
 
+    /// A configuration; each argument left nil (or empty) comes from the environment.
     public init(
         serviceName: String? = nil, resourceAttributes: Attributes = [:],
         exporters: [TraceExporterChoice]? = nil, sampler: (any Sampler)? = nil,
@@ -99,6 +100,7 @@ public enum TelemetryConfigurationError: Error, Hashable, CustomStringConvertibl
     /// A file exporter with an empty path.
     case emptyFilePath
 
+    /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .invalidEndpoint(let endpoint):

@@ -16,11 +16,13 @@ import ClaudeTraceCore
 /// Spans are grouped by resource, then by instrumentation scope, in order of first appearance.
 /// The output is written by hand into a byte buffer; nothing goes through `JSONEncoder`.
 public struct OTLPJSONEncoder: OTLPTraceEncoding {
+    /// An encoder; it holds no state, so one can be shared.
     public init() {}
 
     /// `application/json`.
     public var contentType: String { "application/json" }
 
+    /// Appends one `ExportTraceServiceRequest` holding `spans` to `buffer`.
     public func encode(_ spans: ArraySlice<SpanData>, into buffer: inout [UInt8]) {
         let groups = Self.group(spans)
         var output: [UInt8] = []

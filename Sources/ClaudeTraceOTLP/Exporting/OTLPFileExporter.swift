@@ -39,8 +39,10 @@ public final class OTLPFileExporter: SpanExporter {
         /// default 5.
         public var maxRotatedFiles: Int
 
+        /// `traces.jsonl`, in the working directory.
         public static let defaultPath = "traces.jsonl"
 
+        /// A configuration; a size limit below 1 byte becomes 1, a negative file count 0.
         public init(path: String = Configuration.defaultPath, maxFileSize: Int? = nil, maxRotatedFiles: Int = 5) {
             self.path = path
             self.maxFileSize = maxFileSize.map { max(1, $0) }
@@ -106,8 +108,10 @@ public final class OTLPFileExporter: SpanExporter {
         OTLPFileExporter(descriptor: 1, name: "standard output")
     }
 
+    /// What the exporter has done so far.
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
+    /// Appends the batch as one line; an empty batch writes nothing.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         guard !batch.isEmpty else { return .success }
         var line = scratch.withLock { scratch in

@@ -70,8 +70,11 @@ public final class OTLPHTTPExporter: SpanExporter {
         if !shutdownSignal.hasFired { transport.invalidate() }
     }
 
+    /// What the exporter has done so far.
     public var statistics: Statistics { counters.withLock { $0 } }
 
+    /// Sends the batch, retrying as the policy says, within the configured timeout. An empty
+    /// batch sends nothing.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         guard !batch.isEmpty else { return .success }
         guard !shutdownSignal.hasFired, let url else {
