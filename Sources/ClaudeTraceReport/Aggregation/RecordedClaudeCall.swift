@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ClaudeTrace
 
 /// Token counts, split so that no token is counted twice.
@@ -47,7 +40,6 @@ public struct ClaudeTokenCounts: Hashable, Sendable, Codable {
 public struct RecordedClaudeCall: Hashable, Sendable {
     /// `gen_ai.response.model`, else `gen_ai.request.model`.
     public var model: String?
-    /// `gen_ai.request.model`.
     public var requestedModel: String?
     /// Token counts; nil when the span carries none (e.g. the call failed before a response).
     public var tokens: ClaudeTokenCounts?
@@ -72,9 +64,7 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     public var timeToFirstChunk: Double?
     /// `anthropic.service_tier`.
     public var serviceTier: String?
-    /// The span's start, Unix epoch nanoseconds.
     public var startTimeNanoseconds: UInt64
-    /// The span's duration: the call's latency, retries included.
     public var durationSeconds: Double
 
     /// The call `span` records, or nil when it is not a Claude call. As for the monitor, a
@@ -82,56 +72,42 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     /// `anthropic` (in any case, as some SDKs write `Anthropic`) and whose
     /// `gen_ai.operation.name` is `chat` or absent (so tool and agent spans do not count).
     public init?(span: SpanData) {
-        var provider: String?, system: String?, operation: String?, responseModel: String?
-        var promptTokens: Int64?, output: Int64?, cacheRead: Int64?, cacheCreation: Int64?
-        var category: String?, errorType: String?
-        var usd: Double?
-        priceUnknown = false
-        // One pass over the attributes, each key dispatched on its length (see `Key`).
-        for (name, value) in span.attributes {
-            guard let key = Key(name) else { continue }
-            switch key {
-            case .providerName: provider = value.stringValue
-            case .system: system = value.stringValue
-            case .operationName: operation = value.stringValue
-            case .requestModel: requestedModel = value.stringValue
-            case .responseModel: responseModel = value.stringValue
-            case .inputTokens: promptTokens = Self.count(value)
-            case .outputTokens: output = Self.count(value)
-            case .cacheReadTokens: cacheRead = Self.count(value)
-            case .cacheCreationTokens: cacheCreation = Self.count(value)
-            case .costUSD: usd = value.doubleValue
-            case .priceUnknown: priceUnknown = value.boolValue ?? false
-            case .errorCategory: category = value.stringValue
-            case .errorType: errorType = value.stringValue
-            case .userID: userID = value.stringValue
-            case .feature: feature = value.stringValue
-            case .requestID: requestID = value.stringValue
-            case .serverRequestID: serverRequestID = value.stringValue
-            case .messageID: messageID = value.stringValue
-            case .timeToFirstChunk: timeToFirstChunk = value.doubleValue
-            case .serviceTier: serviceTier = value.stringValue
-            }
-        }
-        guard let provider = provider ?? system, provider.lowercased() == "anthropic",
-              operation == nil || operation == "chat"
+        let attributes = span.attributes
+        guard let provider = (attributes["gen_ai.provider.name"] ?? attributes["gen_ai.system"])?.stringValue,
+              provider.lowercased() == "anthropic",
+              attributes["gen_ai.operation.name"].map({ $0.stringValue == "chat" }) ?? true
         else { return nil }
-        model = responseModel ?? requestedModel
+        requestedModel = attributes["gen_ai.request.model"]?.stringValue
+        model = attributes["gen_ai.response.model"]?.stringValue ?? requestedModel
+        // Counts are ints; a writer that stored them as doubles is read too.
+        func count(_ key: String) -> Int64? {
+            guard let value = attributes[key] else { return nil }
+            return value.intValue ?? value.doubleValue.flatMap { Int64(exactly: $0.rounded()) }
+        }
+        let promptTokens = count("gen_ai.usage.input_tokens")
+        let output = count("gen_ai.usage.output_tokens")
+        let cacheRead = count("gen_ai.usage.cache_read.input_tokens")
+        let cacheCreation = count("gen_ai.usage.cache_creation.input_tokens")
         if promptTokens != nil || output != nil || cacheRead != nil || cacheCreation != nil {
             let read = max(cacheRead ?? 0, 0), creation = max(cacheCreation ?? 0, 0)
             tokens = ClaudeTokenCounts(
                 input: max((promptTokens ?? 0) &- read &- creation, 0), output: max(output ?? 0, 0),
                 cacheRead: read, cacheCreation: creation)
         }
-        if let usd, usd.isFinite { recordedCostNanodollars = Nanodollars.from(usd: usd) }
-        errorCategory = Self.errorCategory(category: category, errorType: errorType, status: span.status)
+        if let usd = attributes["claude.cost.usd"]?.doubleValue, usd.isFinite {
+            recordedCostNanodollars = Nanodollars.from(usd: usd)
+        }
+        priceUnknown = attributes["claude.cost.price_unknown"]?.boolValue ?? false
+        errorCategory = Self.errorCategory(of: span)
+        userID = attributes["user.id"]?.stringValue
+        feature = attributes["claude.feature"]?.stringValue
+        requestID = attributes["claude.request_id"]?.stringValue
+        serverRequestID = attributes["anthropic.request_id"]?.stringValue
+        messageID = attributes["gen_ai.response.id"]?.stringValue
+        timeToFirstChunk = attributes["gen_ai.response.time_to_first_chunk"]?.doubleValue
+        serviceTier = attributes["anthropic.service_tier"]?.stringValue
         startTimeNanoseconds = span.startTimeNanoseconds
         durationSeconds = span.durationSeconds
-    }
-
-    /// A token count: an int, or an integral double from a writer that stored it so.
-    private static func count(_ value: AttributeValue) -> Int64? {
-        value.intValue ?? value.doubleValue.flatMap { Int64(exactly: $0.rounded()) }
     }
 
     /// Whether the call failed.
@@ -143,15 +119,12 @@ public struct RecordedClaudeCall: Hashable, Sendable {
     /// other SDKs' spans, which have none, the API error type in `error.type` mapped to our
     /// categories (`rate_limit_error` → `rate_limit`, …); `unknown` otherwise.
     public static func errorCategory(of span: SpanData) -> String? {
-        errorCategory(
-            category: span.attributes["claude.error.category"]?.stringValue,
-            errorType: span.attributes["error.type"]?.stringValue, status: span.status)
-    }
-
-    private static func errorCategory(category: String?, errorType: String?, status: SpanStatus) -> String? {
-        if let category { return errorCategoryNames.contains(category) ? category : "unknown" }
-        guard status.isError else { return nil }
-        return errorType.flatMap { errorCategories[$0] } ?? "unknown"
+        if let category = span.attributes["claude.error.category"]?.stringValue {
+            return errorCategoryNames.contains(category) ? category : "unknown"
+        }
+        guard span.status.isError else { return nil }
+        guard let type = span.attributes["error.type"]?.stringValue else { return "unknown" }
+        return errorCategories[type] ?? "unknown"
     }
 
     /// The categories of `claude.error.category` (reference/claude-spans.md).
@@ -175,62 +148,4 @@ public struct RecordedClaudeCall: Hashable, Sendable {
         "not_found_error": "not_found", "404": "not_found",
         "budget_exceeded": "budget_exceeded", "cancelled": "cancelled",
     ]
-
-    /// The attributes read, found by their key's UTF-8 length and then a byte comparison with
-    /// the one to three keys of that length: a linear `Attributes` lookup per field cost about
-    /// a third of the whole report's time (179 → 250 MB/s on a 200 MB file once removed).
-    private enum Key: CaseIterable {
-        case providerName, system, operationName, requestModel, responseModel
-        case inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens
-        case costUSD, priceUnknown, errorCategory, errorType, userID, feature
-        case requestID, serverRequestID, messageID, timeToFirstChunk, serviceTier
-
-        var name: StaticString {
-            switch self {
-            case .providerName: "gen_ai.provider.name"
-            case .system: "gen_ai.system"
-            case .operationName: "gen_ai.operation.name"
-            case .requestModel: "gen_ai.request.model"
-            case .responseModel: "gen_ai.response.model"
-            case .inputTokens: "gen_ai.usage.input_tokens"
-            case .outputTokens: "gen_ai.usage.output_tokens"
-            case .cacheReadTokens: "gen_ai.usage.cache_read.input_tokens"
-            case .cacheCreationTokens: "gen_ai.usage.cache_creation.input_tokens"
-            case .costUSD: "claude.cost.usd"
-            case .priceUnknown: "claude.cost.price_unknown"
-            case .errorCategory: "claude.error.category"
-            case .errorType: "error.type"
-            case .userID: "user.id"
-            case .feature: "claude.feature"
-            case .requestID: "claude.request_id"
-            case .serverRequestID: "anthropic.request_id"
-            case .messageID: "gen_ai.response.id"
-            case .timeToFirstChunk: "gen_ai.response.time_to_first_chunk"
-            case .serviceTier: "anthropic.service_tier"
-            }
-        }
-
-        private static let byLength: [[Key]] = {
-            var table = [[Key]](repeating: [], count: 41)
-            for key in allCases { table[key.name.utf8CodeUnitCount].append(key) }
-            return table
-        }()
-
-        init?(_ name: String) {
-            let count = name.utf8.count
-            guard count < Self.byLength.count else { return nil }
-            let candidates = Self.byLength[count]
-            guard !candidates.isEmpty else { return nil }
-            let found: Key?
-            if let fast = name.utf8.withContiguousStorageIfAvailable({ bytes in
-                candidates.first { memcmp(bytes.baseAddress!, $0.name.utf8Start, count) == 0 }
-            }) {
-                found = fast
-            } else {
-                found = candidates.first { $0.name.description == name }
-            }
-            guard let found else { return nil }
-            self = found
-        }
-    }
 }
