@@ -1,0 +1,145 @@
+/// How urgent an alert is.
+public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
+    case warning
+    case critical
+}
+
+/// One firing of an alert rule, as delivered to the handler and written as a JSON line.
+public struct AlertNotification: Sendable, Hashable, Codable {
+    /// The rule's name.
+    public var rule: String
+    public var severity: AlertSeverity
+    /// What crossed which threshold, e.g. `error rate 12.5% over the last 5 min (8 of 64 calls) > 5%`.
+    public var message: String
+    /// ISO 8601, UTC, by the monitor's clock.
+    public var firedAt: String
+    /// The same instant as Unix epoch nanoseconds.
+    public var firedAtUnixNanoseconds: UInt64
+    /// The call that fired a per-call rule (`claude.request_id`), if any.
+    public var requestID: String?
+
+    public init(rule: String, severity: AlertSeverity, message: String, firedAtUnixNanoseconds: UInt64, requestID: String? = nil) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.firedAt = UTCTime.timestamp(firedAtUnixNanoseconds)
+        self.firedAtUnixNanoseconds = firedAtUnixNanoseconds
+        self.requestID = requestID
+    }
+
+    /// The notification as one line of JSON (no trailing newline).
+    public var jsonLine: String {
+        var line = JSONLineWriter()
+        line.field("type", string: "alert")
+        line.field("rule", string: rule)
+        line.field("severity", string: severity.rawValue)
+        line.field("message", string: message)
+        line.field("firedAt", string: firedAt)
+        line.field("requestId", string: requestID)
+        return line.finish()
+    }
+}
+
+/// A named condition over the monitor's state, with a severity and a cooldown: once it fires it
+/// does not fire again until the cooldown (by the monitor's clock) has passed, however long the
+/// condition holds.
+///
+/// Conditions over the state receive a ``MonitorSnapshot`` and return a message when they
+/// fire, nil otherwise. They run on the monitor's background task, at most once per
+/// ``MonitorConfiguration/alertEvaluationInterval``, never on the caller's path. The per-call
+/// rule ``highCostRequest(aboveUSD:name:severity:cooldown:)`` is checked as each span ends
+/// (one comparison) and its notification is delivered the same way.
+public struct AlertRule: Sendable {
+    public var name: String
+    public var severity: AlertSeverity
+    public var cooldown: Duration
+
+    enum Condition: Sendable {
+        case state(@Sendable (MonitorSnapshot) -> String?)
+        case callCost(aboveNanos: Int64)
+    }
+
+    let condition: Condition
+
+    /// A custom rule: `condition` returns the alert's message when it should fire.
+    public init(
+        name: String, severity: AlertSeverity = .warning, cooldown: Duration = .seconds(300),
+        condition: @escaping @Sendable (MonitorSnapshot) -> String?
+    ) {
+        self.init(name: name, severity: severity, cooldown: cooldown, condition: .state(condition))
+    }
+
+    init(name: String, severity: AlertSeverity, cooldown: Duration, condition: Condition) {
+        self.name = name
+        self.severity = severity
+        self.cooldown = cooldown
+        self.condition = condition
+    }
+
+    var cooldownNanoseconds: UInt64 { cooldown.monitorNanoseconds }
+
+    /// Fires when the share of failed calls over the last `minutes` UTC minutes (the current one
+    /// included) is above `fraction`, once at least `minimumCalls` calls were seen in them.
+    public static func errorRate(
+        above fraction: Double, overLastMinutes minutes: Int = 5, minimumCalls: Int = 10,
+        name: String = "error-rate", severity: AlertSeverity = .critical, cooldown: Duration = .seconds(300)
+    ) -> AlertRule {
+        AlertRule(name: name, severity: severity, cooldown: cooldown) { snapshot in
+            let window = snapshot.errors.window(lastMinutes: minutes, endingAt: snapshot.takenAtUnixNanoseconds)
+            guard window.calls >= max(1, minimumCalls) else { return nil }
+            let rate = Double(window.errors) / Double(window.calls)
+            guard rate > fraction else { return nil }
+            return "error rate \(percent(rate)) over the last \(minutes) min (\(window.errors) of \(window.calls) calls) > \(percent(fraction))"
+        }
+    }
+
+    /// Fires when the p95 duration of successful calls in the recent latency window (the last
+    /// one or two ``MonitorLimits/latencyWindowMinutes`` windows) is above `seconds`, once it
+    /// holds at least `minimumCalls` calls.
+    public static func p95Latency(
+        above seconds: Double, minimumCalls: Int = 10, name: String = "p95-latency",
+        severity: AlertSeverity = .warning, cooldown: Duration = .seconds(300)
+    ) -> AlertRule {
+        AlertRule(name: name, severity: severity, cooldown: cooldown) { snapshot in
+            guard let recent = snapshot.latency.recent, recent.count >= max(1, minimumCalls), recent.p95 > seconds else { return nil }
+            return "p95 latency \(formatFixed(recent.p95, decimals: 3))s over the last \(recent.count) calls > \(formatFixed(seconds, decimals: 3))s"
+        }
+    }
+
+    /// Fires when today's spend (UTC) is above `usd`.
+    public static func dailySpend(
+        aboveUSD usd: Double, name: String = "daily-spend", severity: AlertSeverity = .warning,
+        cooldown: Duration = .seconds(3600)
+    ) -> AlertRule {
+        AlertRule(name: name, severity: severity, cooldown: cooldown) { snapshot in
+            guard snapshot.cost.todayUSD > usd else { return nil }
+            return "spend today (\(snapshot.day) UTC) $\(formatUSD(snapshot.cost.todayUSD)) > $\(formatUSD(usd))"
+        }
+    }
+
+    /// Fires when a single call costs more than `usd`, as its span ends.
+    public static func highCostRequest(
+        aboveUSD usd: Double, name: String = "high-cost-request", severity: AlertSeverity = .warning,
+        cooldown: Duration = .seconds(60)
+    ) -> AlertRule {
+        AlertRule(name: name, severity: severity, cooldown: cooldown, condition: .callCost(aboveNanos: Nanodollars.from(usd: usd)))
+    }
+}
+
+/// Last-fired times per rule: the cooldowns.
+struct AlertCooldowns: Sendable {
+    private var lastFired: [String: UInt64] = [:]
+
+    /// Whether `rule` may fire at `now`; if so, records the firing.
+    mutating func claim(_ rule: AlertRule, now: UInt64) -> Bool {
+        if let last = lastFired[rule.name], now &- last < rule.cooldownNanoseconds, now >= last {
+            return false
+        }
+        lastFired[rule.name] = now
+        return true
+    }
+}
+
+func percent(_ fraction: Double) -> String {
+    "\(formatFixed(fraction * 100, decimals: 1))%"
+}

@@ -1,0 +1,274 @@
+/// The attribute keys the monitor reads: the client's constants (reference/claude-spans.md),
+/// plus the one the monitor writes on feedback spans.
+enum MonitorAttributeKey {
+    typealias Client = ClaudeAttributeKey
+    static let providerName = Client.providerName
+    /// Deprecated by the GenAI conventions; still read, for spans made by older code.
+    static let system = "gen_ai.system"
+    static let operationName = Client.operationName
+    static let requestModel = Client.requestModel
+    static let responseModel = Client.responseModel
+    static let inputTokens = Client.inputTokens
+    static let outputTokens = Client.outputTokens
+    static let cacheReadTokens = Client.cacheReadInputTokens
+    static let cacheCreationTokens = Client.cacheCreationInputTokens
+    static let timeToFirstChunk = Client.timeToFirstChunk
+    static let costUSD = Client.costUSD
+    static let costPicodollars = Client.costPicodollars
+    static let priceUnknown = Client.priceUnknown
+    static let retries = Client.retries
+    static let statusCode = Client.httpStatusCode
+    static let errorCategory = Client.errorCategory
+    static let errorType = Client.errorType
+    static let userID = Client.userID
+    static let feature = Client.feature
+    static let requestID = Client.requestID
+    static let anthropicRequestID = Client.serverRequestID
+    static let inputMessages = Client.inputMessages
+    static let outputMessages = Client.outputMessages
+    static let systemInstructions = Client.systemInstructions
+    /// Written by the monitor on feedback spans: `accept`, `reject`, `edit` or `retry`.
+    static let feedbackAction = "claude.feedback.action"
+}
+
+/// What the monitor takes from one Claude span, read in a single pass over its attributes.
+///
+/// Attributes are a small array searched linearly, so looking up twenty keys one by one would
+/// cost hundreds of string comparisons per span. Instead each attribute's key is recognised
+/// through ``AttributeKeyCache`` (a comparison of two machine words once the key has been seen)
+/// and its value read in the same pass.
+struct ClaudeCall {
+    var model: String?
+    var userID: String?
+    var feature: String?
+    var requestID: String?
+    var anthropicRequestID: String?
+    /// `gen_ai.usage.input_tokens`: uncached input plus both cache counts.
+    var totalInputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
+    var cacheReadTokens: Int64 = 0
+    var cacheCreationTokens: Int64 = 0
+    var timeToFirstToken: Double?
+    var costUSD: Double?
+    /// `claude.cost.picodollars`: the exact cost, preferred over ``costUSD``.
+    var costPicodollars: Int64?
+    var priceUnknown = false
+    var retries: Int64 = 0
+    var statusCode: Int64?
+    var errorCategory: String?
+    var errorType: String?
+    /// Prompt and reply text: read only when the request log asks for content.
+    var inputMessages: String?
+    var outputMessages: String?
+    var systemInstructions: String?
+    var isError = false
+    var durationSeconds = 0.0
+
+    /// Input tokens billed at the base rate: the total minus the cache reads and writes.
+    var uncachedInputTokens: Int64 { max(0, totalInputTokens - cacheReadTokens - cacheCreationTokens) }
+
+    /// A call blocked by a budget was never sent: it costs nothing, and is not "unpriced".
+    var wasBlockedByBudget: Bool { errorCategory == "budget_exceeded" }
+
+    /// The attributes the monitor reads.
+    enum Field: UInt8 {
+        case userID, errorType, system, retries, feature, costUSD, requestID, requestModel, providerName
+        case anthropicRequestID, responseModel, operationName, errorCategory, inputMessages, outputMessages
+        case inputTokens, statusCode, priceUnknown, outputTokens, systemInstructions, timeToFirstChunk
+        case cacheReadTokens, cacheCreationTokens, costPicodollars
+
+        typealias Key = MonitorAttributeKey
+        static let byKey: [String: Field] = [
+            Key.userID: .userID, Key.errorType: .errorType, Key.system: .system, Key.retries: .retries,
+            Key.feature: .feature, Key.costUSD: .costUSD, Key.requestID: .requestID, Key.requestModel: .requestModel,
+            Key.providerName: .providerName, Key.anthropicRequestID: .anthropicRequestID,
+            Key.responseModel: .responseModel, Key.operationName: .operationName, Key.errorCategory: .errorCategory,
+            Key.inputMessages: .inputMessages, Key.outputMessages: .outputMessages, Key.inputTokens: .inputTokens,
+            Key.statusCode: .statusCode, Key.priceUnknown: .priceUnknown, Key.outputTokens: .outputTokens,
+            Key.systemInstructions: .systemInstructions, Key.timeToFirstChunk: .timeToFirstChunk,
+            Key.cacheReadTokens: .cacheReadTokens, Key.cacheCreationTokens: .cacheCreationTokens,
+            Key.costPicodollars: .costPicodollars,
+        ]
+    }
+
+    /// Reads `span`; nil unless it is a Claude chat span: provider (or the deprecated system)
+    /// `anthropic`, and operation `chat` or none. Prompt and reply text are read only when
+    /// `readContent` is set.
+    init?(_ span: SpanData, readContent: Bool = false) {
+        var provider: String?
+        var system: String?
+        var operation: String?
+        var requestModel: String?
+        var responseModel: String?
+        let keys = AttributeKeyCache.current
+        var unseen: [String] = []
+        for (key, value) in span.attributes {
+            let field: Field
+            switch keys.lookup(key) {
+            case .field(let known): field = known
+            case .other: continue
+            case .unseen:
+                unseen.append(key)
+                guard let known = Field.byKey[key] else { continue }
+                field = known
+            }
+            switch field {
+            case .userID: if case .string(let text) = value { userID = text }
+            case .errorType: if case .string(let text) = value { errorType = text }
+            case .system: if case .string(let text) = value { system = text }
+            case .retries: if case .int(let number) = value { retries = number }
+            case .feature: if case .string(let text) = value { feature = text }
+            case .costUSD: costUSD = value.numberValue
+            case .costPicodollars: if case .int(let number) = value { costPicodollars = number }
+            case .requestID: if case .string(let text) = value { requestID = text }
+            case .requestModel: if case .string(let text) = value { requestModel = text }
+            case .providerName: if case .string(let text) = value { provider = text }
+            case .anthropicRequestID: if case .string(let text) = value { anthropicRequestID = text }
+            case .responseModel: if case .string(let text) = value { responseModel = text }
+            case .operationName: if case .string(let text) = value { operation = text }
+            case .errorCategory: if case .string(let text) = value { errorCategory = text }
+            case .inputTokens: if case .int(let number) = value { totalInputTokens = number }
+            case .statusCode: if case .int(let number) = value { statusCode = number }
+            case .priceUnknown: if case .bool(let flag) = value { priceUnknown = flag }
+            case .outputTokens: if case .int(let number) = value { outputTokens = number }
+            case .timeToFirstChunk: timeToFirstToken = value.numberValue
+            case .cacheReadTokens: if case .int(let number) = value { cacheReadTokens = number }
+            case .cacheCreationTokens: if case .int(let number) = value { cacheCreationTokens = number }
+            case .inputMessages: if readContent, case .string(let text) = value { inputMessages = text }
+            case .outputMessages: if readContent, case .string(let text) = value { outputMessages = text }
+            case .systemInstructions: if readContent, case .string(let text) = value { systemInstructions = text }
+            }
+        }
+        if !unseen.isEmpty { AttributeKeyCache.learn(unseen) }
+        guard (provider ?? system) == "anthropic", operation == nil || operation == "chat" else { return nil }
+        model = responseModel ?? requestModel
+        isError = span.status.isError || errorCategory != nil
+        durationSeconds = span.durationSeconds
+    }
+}
+
+extension AttributeValue {
+    /// A double, or an int widened (without a cross-module call).
+    @inline(__always)
+    fileprivate var numberValue: Double? {
+        switch self {
+        case .double(let number): number
+        case .int(let number): Double(number)
+        default: nil
+        }
+    }
+}
+
+/// Recognises attribute keys by the identity of their string: the two machine words of a
+/// `String` value (its count and flags, and its storage or, for short strings, its bytes).
+///
+/// Why: comparing a key's bytes costs 10–25 ns in Swift (`==` makes several out-of-line calls;
+/// `utf8.withContiguousStorageIfAvailable` measured 24 ns a call), so twenty keys cost 200–500
+/// ns a span. Instrumentation sets its keys from the same string constants every time, so after
+/// the first span each key is recognised by two integer comparisons.
+///
+/// Soundness: equal words mean equal strings. For a short string the words are its bytes. For
+/// a long one they name the same storage with the same count; the table keeps a reference to
+/// every string it holds, so that storage can be neither freed (and reused) nor mutated in
+/// place while it is in the table.
+///
+/// The table is immutable and replaced whole when keys are learnt (rarely: a key is learnt once),
+/// so readers only take a lock to copy a reference. At most ``capacity`` keys are learnt; others
+/// are looked up by hashing each time.
+final class AttributeKeyCache: Sendable {
+    enum Lookup {
+        case field(ClaudeCall.Field)
+        case other
+        case unseen
+    }
+
+    static let capacity = 256
+    private static let shared = Locked(AttributeKeyCache(entries: []))
+
+    /// Whether a `String` is two 64-bit words here (it is on every 64-bit platform Swift
+    /// supports); otherwise the cache stays empty and every key is hashed.
+    private static let isUsable = MemoryLayout<String>.size == 16 && MemoryLayout<(UInt64, UInt64)>.size == 16
+
+    private struct Entry: Sendable {
+        let key: String
+        let words: (UInt64, UInt64)
+        let field: ClaudeCall.Field?
+    }
+
+    /// The probed table, plain integers (no reference counting while probing): per slot the
+    /// key's two words and its field (`other` for a key that is not the monitor's, `empty`).
+    private let firstWords: [UInt64]
+    private let secondWords: [UInt64]
+    private let fields: [UInt8]
+    private static let other: UInt8 = 0xFE
+    private static let empty: UInt8 = 0xFF
+    /// The strings, held so their storage stays alive and unchanged while in the table.
+    private let entries: [Entry]
+    private let mask: Int
+    var count: Int { entries.count }
+
+    private init(entries: [Entry]) {
+        var size = 16
+        while size < entries.count * 2 { size <<= 1 }
+        var firstWords = [UInt64](repeating: 0, count: size)
+        var secondWords = [UInt64](repeating: 0, count: size)
+        var fields = [UInt8](repeating: Self.empty, count: size)
+        for entry in entries {
+            var position = Self.position(entry.words, mask: size - 1)
+            while fields[position] != Self.empty { position = (position + 1) & (size - 1) }
+            firstWords[position] = entry.words.0
+            secondWords[position] = entry.words.1
+            fields[position] = entry.field?.rawValue ?? Self.other
+        }
+        self.firstWords = firstWords
+        self.secondWords = secondWords
+        self.fields = fields
+        self.entries = entries
+        mask = size - 1
+    }
+
+    static var current: AttributeKeyCache { shared.withLock { $0 } }
+
+    @inline(__always)
+    private static func words(_ key: String) -> (UInt64, UInt64) {
+        unsafeBitCast(key, to: (UInt64, UInt64).self)
+    }
+
+    @inline(__always)
+    private static func position(_ words: (UInt64, UInt64), mask: Int) -> Int {
+        Int(truncatingIfNeeded: ((words.0 ^ (words.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
+    }
+
+    @inline(__always)
+    func lookup(_ key: String) -> Lookup {
+        guard Self.isUsable else { return .unseen }
+        let words = Self.words(key)
+        var position = Self.position(words, mask: mask)
+        while true {
+            let field = fields[position]
+            if field == Self.empty { return .unseen }
+            if firstWords[position] == words.0 && secondWords[position] == words.1 {
+                return field == Self.other ? .other : ClaudeCall.Field(rawValue: field).map(Lookup.field) ?? .other
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Adds `keys` (with what they name) to the shared table, up to ``capacity``.
+    static func learn(_ keys: [String]) {
+        guard isUsable else { return }
+        shared.withLock { cache in
+            guard cache.count < capacity else { return }
+            var entries = cache.entries
+            for key in keys where entries.count < capacity && cache.lookup(key).isUnseen
+                && !entries.contains(where: { $0.words == words(key) }) {
+                entries.append(Entry(key: key, words: words(key), field: ClaudeCall.Field.byKey[key]))
+            }
+            cache = AttributeKeyCache(entries: entries)
+        }
+    }
+}
+
+extension AttributeKeyCache.Lookup {
+    fileprivate var isUnseen: Bool { if case .unseen = self { true } else { false } }
+}

@@ -1,0 +1,57 @@
+/// Everything the monitor keeps per model: calls, cost, tokens, failures by category, and two
+/// latency sketches (duration and time to first token of successful calls).
+struct ModelStats: Sendable {
+    var calls = 0
+    var errors = 0
+    var costNanos: Int64 = 0
+    var unpricedCalls = 0
+    var uncachedInputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
+    var cacheReadTokens: Int64 = 0
+    var cacheCreationTokens: Int64 = 0
+    var errorsByCategory = [Int](repeating: 0, count: ErrorCategories.count)
+    var duration = QuantileSketch()
+    var timeToFirstToken = QuantileSketch()
+}
+
+/// Durations of recent successful calls, for the latency alert: the calls of the current
+/// window of `windowMinutes` and of the one before, in two sketches that rotate. Memory: two
+/// sketches.
+struct RecentLatency: Sendable {
+    let windowMinutes: Int64
+    private var window: Int64 = .min
+    private var current = QuantileSketch()
+    private var previous = QuantileSketch()
+
+    init(windowMinutes: Int) {
+        self.windowMinutes = Int64(max(1, windowMinutes))
+    }
+
+    @inline(__always)
+    mutating func add(_ seconds: Double, minute: Int64) {
+        rotate(to: minute)
+        current.add(seconds)
+    }
+
+    /// The recent durations as of `minute`: the current window merged with the previous one.
+    func sketch(at minute: Int64) -> QuantileSketch {
+        let now = minute / windowMinutes
+        var result = QuantileSketch()
+        if window == now {
+            result.mergeCompatible(current)
+            result.mergeCompatible(previous)
+        } else if window == now - 1 {
+            result.mergeCompatible(current)
+        }
+        return result
+    }
+
+    private mutating func rotate(to minute: Int64) {
+        let now = minute / windowMinutes
+        guard now != window else { return }
+        if now < window { return }
+        previous = now == window + 1 ? current : QuantileSketch()
+        current = QuantileSketch()
+        window = now
+    }
+}

@@ -1,0 +1,112 @@
+/// What a user did with a Claude answer, reported with ``ClaudeMonitor/recordFeedback(requestID:action:)``.
+public enum FeedbackAction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Used as it was.
+    case accept
+    /// Discarded.
+    case reject
+    /// Used after changes.
+    case edit
+    /// Asked again.
+    case retry
+}
+
+/// Per feature (all time): calls, failures, cost and feedback.
+struct FeatureStats: Sendable {
+    var calls = 0
+    var errors = 0
+    var costNanos: Int64 = 0
+    var unpricedCalls = 0
+    var feedback = FeedbackCounts()
+
+    @inline(__always)
+    mutating func record(failed: Bool, nanos: Int64, unpriced: Bool) {
+        calls += 1
+        if failed { errors += 1 }
+        costNanos &+= nanos
+        if unpriced { unpricedCalls += 1 }
+    }
+}
+
+extension FeedbackCounts {
+    mutating func add(_ action: FeedbackAction) {
+        switch action {
+        case .accept: accept += 1
+        case .reject: reject += 1
+        case .edit: edit += 1
+        case .retry: retry += 1
+        }
+    }
+}
+
+/// Per user, for the current UTC day only: what the per-user budget compares with.
+struct UserDayStats: Sendable {
+    var calls = 0
+    var costNanos: Int64 = 0
+    var unpricedCalls = 0
+}
+
+/// Who uses Claude, for what, when: today's users exactly (bounded), all-time top users
+/// (Space-Saving), features, hour-of-day traffic and feedback.
+struct UsageStats: Sendable {
+    /// Today's users: exact up to ``MonitorLimits/maxUsersPerDay``, then `(other)`.
+    var usersToday: BoundedTable<UserDayStats>
+    var anonymousCallsToday = 0
+    /// All-time top users of the days before today (Space-Saving). Today's exact figures are
+    /// folded in at roll-over, and into a copy for a snapshot, so a span pays one table
+    /// update per user, not three.
+    var topUsersByCost: HeavyHitters
+    var topUsersByCalls: HeavyHitters
+    var features: BoundedTable<FeatureStats>
+    var callsByHourOfDay = [Int](repeating: 0, count: 24)
+    var feedback = FeedbackCounts()
+    var feedbackUnmatched = 0
+
+    init(limits: MonitorLimits) {
+        usersToday = BoundedTable(capacity: limits.maxUsersPerDay, reserve: 1024) { UserDayStats() }
+        topUsersByCost = HeavyHitters(capacity: limits.topUsersCapacity)
+        topUsersByCalls = HeavyHitters(capacity: limits.topUsersCapacity)
+        features = BoundedTable(capacity: limits.maxFeatures, reserve: min(limits.maxFeatures, 256)) { FeatureStats() }
+    }
+
+    /// The name features without `claude.feature` are tracked under.
+    static let noFeature = "(none)"
+    /// The feature of feedback whose call is no longer remembered.
+    static let unknownFeature = "(unknown)"
+
+    /// A new UTC day: today's users are folded into the all-time summaries, then start again.
+    /// Runs on the first call after midnight: O(users today · log topUsersCapacity).
+    mutating func rollOver() {
+        Self.fold(usersToday, into: &topUsersByCost, &topUsersByCalls)
+        usersToday.removeAll()
+        anonymousCallsToday = 0
+    }
+
+    /// The all-time summaries including today, without changing the stored ones.
+    func allTimeTopUsers() -> (byCost: HeavyHitters, byCalls: HeavyHitters) {
+        var byCost = topUsersByCost, byCalls = topUsersByCalls
+        Self.fold(usersToday, into: &byCost, &byCalls)
+        return (byCost, byCalls)
+    }
+
+    private static func fold(_ users: BoundedTable<UserDayStats>, into byCost: inout HeavyHitters, _ byCalls: inout HeavyHitters) {
+        users.forEachKey { key, user in
+            byCost.add(key, weight: user.costNanos)
+            byCalls.add(key, weight: Int64(user.calls))
+        }
+    }
+
+    /// Counts feedback for the call's feature (its slot in ``features``), or under
+    /// `(unknown)` when the call is not remembered. Returns the feature's name.
+    mutating func recordFeedback(_ action: FeedbackAction, featureSlot: Int?) -> String {
+        feedback.add(action)
+        let slot: Int
+        if let featureSlot, features.stats.indices.contains(featureSlot) {
+            slot = featureSlot
+        } else {
+            feedbackUnmatched += 1
+            slot = features.slot(for: HashedKey(Self.unknownFeature))
+        }
+        features.stats[slot].feedback.add(action)
+        return features.names[slot]
+    }
+}
