@@ -2,9 +2,10 @@
 //
 // Why not append to the `[UInt8]` directly: a span is ~60 small writes (keys, quotes, digits),
 // and each `Array.append` pays a uniqueness check, a capacity check and a `memmove` call.
-// Measured on spans with 8 attributes and one event (release build, 2-core x86_64 VM):
-// appending to the array directly, 575 MB/s; staging the bytes in a fixed scratch block and
-// moving them into the array 32 KiB at a time, 900–950 MB/s.
+// Measured on batches of 512 spans with 8 attributes and one event, ~1 KB of JSON each
+// (release build, 2-core x86_64 VM, idle): appending to the array directly, 575 MB/s; staging
+// the bytes in a fixed scratch block moved into the array 32 KiB at a time, 910 MB/s; and
+// scanning strings eight ASCII bytes at a time, 1,010 MB/s (about a million spans a second).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
