@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeTrace
+import Foundation
+
+/// `claude-trace demo`: the main job. Traced Claude traffic with failures, exported to a file
+/// (and a collector when one is configured), then the monitor's dashboard.
+enum DemoCommand: Subcommand {
+    static let name = "demo"
+    static let summary = "run a traced Claude workload and print the monitor's dashboard"
+    static let usage = """
+        usage: claude-trace demo [--calls N] [--out FILE] [--live] [--seed N] [--snapshot FILE]
+
+        Runs a realistic workload of Claude calls (several users, features and models, plain and
+        streaming, nested under request spans) with a few failures: a 429 then a retry that
+        succeeds, a 529 on every attempt, a prompt too long, and a call blocked by a per-user
+        budget. Spans go to FILE as OTLP-JSON Lines and, when OTEL_EXPORTER_OTLP_ENDPOINT is set,
+        to that collector too. Prints the monitor's dashboard at the end.
+
+        By default Claude is simulated in process: no API key, no network.
+
+        options:
+          --calls N   ordinary calls to make (default 40), besides the failure cases
+          --out FILE  the JSON Lines file to write (default traces.jsonl; replaced)
+          --live      call the real API with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL if set)
+          --seed N    seed for the workload and the simulated replies (default 1)
+          --snapshot FILE  also write the monitor's final snapshot to FILE as JSON
+        """
+
+    /// The per-user daily budget the heavy user runs into.
+    static let perUserDailyLimitUSD = 0.25
+
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let parsed = try Arguments(arguments, valued: ["--calls", "--out", "--seed", "--snapshot"], flags: ["--live"])
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument \"\(parsed.positionals[0])\"") }
+        let calls = try parsed.integer("--calls", default: 40, in: 1...1_000_000)
+        let seed = UInt64(try parsed.integer("--seed", default: 1, in: 0...Int.max))
+        let path = parsed.options["--out"] ?? "traces.jsonl"
+        let live = parsed.has("--live")
+        let environment = EnvironmentReader()
+        if live && environment.string("ANTHROPIC_API_KEY") == nil {
+            throw UsageError("--live needs ANTHROPIC_API_KEY")
+        }
+        unlink(path)
+
+        let monitor = ClaudeMonitor(MonitorConfiguration(
+            budget: BudgetConfiguration(dailyLimitUSD: 100, perUserDailyLimitUSD: perUserDailyLimitUSD, perRequestWarningUSD: 0.05),
+            alertRules: [.errorRate(above: 0.2, minimumCalls: 5), .highCostRequest(aboveUSD: 0.1)],
+            alertHandler: { alert in printError("  alert [\(alert.severity)] \(alert.rule): \(alert.message)") }))
+        var exporters: [TraceExporterChoice] = [.file(path)]
+        if environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != nil {
+            exporters.append(.otlp())
+        }
+        let telemetry = try Telemetry.bootstrap(
+            serviceName: environment.string("OTEL_SERVICE_NAME") == nil ? "claude-trace-demo" : nil,
+            exporters: exporters, processors: [monitor])
+
+        let simulator = SimulatedClaude(configuration: .init(seed: seed, timeScale: 0.1))
+        let claude = live ? ClaudeClient(monitor: monitor) : ClaudeClient.simulated(simulator, monitor: monitor)
+        let progress = Progress(total: calls + DemoWorkload.failureCalls.count + 1)
+
+        writeStandardOutput("claude-trace demo: \(calls) calls\(live ? " to the live API" : " to a simulated Claude") → \(path)\(exporters.count > 1 ? " and the OTLP collector" : "")\n")
+        let ordinary = DemoWorkload.ordinaryCalls(count: calls, seed: seed)
+        await withTaskGroup(of: Void.self) { group in
+            var next = ordinary.makeIterator()
+            for _ in 0..<4 {
+                guard let call = next.next() else { break }
+                group.addTask { await perform(call, with: claude, simulator: nil, progress: progress) }
+            }
+            while await group.next() != nil {
+                if let call = next.next() {
+                    group.addTask { await perform(call, with: claude, simulator: nil, progress: progress) }
+                }
+            }
+        }
+        for call in DemoWorkload.failureCalls where !live {
+            await perform(call, with: claude, simulator: simulator, progress: progress)
+        }
+        for call in DemoWorkload.budgetCalls(limit: 12) {
+            if await perform(call, with: claude, simulator: nil, progress: progress) == .budgetExceeded { break }
+        }
+        progress.finish()
+
+        await telemetry.shutdown()
+        await monitor.shutdown()
+        let snapshot = monitor.snapshot()
+        if let snapshotPath = parsed.options["--snapshot"] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(snapshot).write(to: URL(fileURLWithPath: snapshotPath))
+        }
+        print("")
+        print(snapshot.dashboard())
+        print("")
+        print("Traces: \(path) (read it back with `claude-trace report \(path)`; find one call with `claude-trace find ID \(path)`).")
+        return 0
+    }
+
+    /// One request of the app: a server span, a child for loading context, then the Claude call.
+    @discardableResult
+    static func perform(
+        _ call: DemoWorkload.Call, with claude: ClaudeClient, simulator: SimulatedClaude?, progress: Progress
+    ) async -> ClaudeErrorCategory? {
+        if let simulator, let failure = call.failure {
+            simulator.script(failure.failure, model: call.model, times: failure.times)
+        }
+        let request = ClaudeMessageRequest(model: call.model, maxTokens: 400, messages: [.user(call.prompt)])
+        let attribution = ClaudeAttribution(userID: call.user, feature: call.feature)
+        return await withSpan("POST /\(call.feature)", kind: .server, attributes: [
+            "http.request.method": "POST", "http.route": .string("/\(call.feature)"), "enduser.id": .string(call.user),
+        ]) { span -> ClaudeErrorCategory? in
+            withSpan("load-context") { $0.setAttribute("context.documents", .int(call.prompt.count / 200 + 1)) }
+            do {
+                let cost: Double?
+                if call.streaming {
+                    let stream = claude.streamMessage(request, attribution: attribution)
+                    for try await _ in stream {}
+                    cost = try await stream.finalMessage().costUSD
+                } else {
+                    cost = try await claude.createMessage(request, attribution: attribution).costUSD
+                }
+                span.setAttribute("http.response.status_code", 200)
+                progress.record(cost: cost ?? 0, failed: false)
+                return nil
+            } catch {
+                span.setAttribute("http.response.status_code", 502)
+                span.setStatus(.error(description: "Claude call failed"))
+                progress.record(cost: 0, failed: true)
+                return (error as? ClaudeError)?.category ?? .unknown
+            }
+        }
+    }
+}
+
+/// The progress line: rewritten in place on a terminal, every quarter otherwise.
+final class Progress: Sendable {
+    private let state = Locked((done: 0, failed: 0, cost: 0.0, lastQuarter: 0))
+    private let total: Int
+    private let isTerminal = isatty(2) != 0
+
+    init(total: Int) { self.total = total }
+
+    func record(cost: Double, failed: Bool) {
+        let line: String? = state.withLock { state in
+            state.done += 1
+            state.cost += cost
+            if failed { state.failed += 1 }
+            let quarter = state.done * 4 / max(total, 1)
+            guard isTerminal || quarter > state.lastQuarter else { return nil }
+            state.lastQuarter = quarter
+            return "  \(state.done) calls · \(state.failed) failed · $\(formatUSD(state.cost))"
+        }
+        guard let line else { return }
+        if isTerminal {
+            let bytes = Array("\r\(line)   ".utf8)
+            _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        } else {
+            printError(line)
+        }
+    }
+
+    func finish() {
+        if isTerminal { printError("") }
+    }
+}
+
+func formatUSD(_ value: Double) -> String {
+    let scaled = Int((value * 10_000).rounded())
+    let fraction = String(scaled % 10_000)
+    return "\(scaled / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
+}

@@ -1,4 +1,0 @@
-import ClaudeTrace
-import ClaudeTraceReport
-
-print("claude-trace: coming soon")
