@@ -19,7 +19,7 @@ final class MonitorCore: Sendable {
     /// The hot path: parse, price, one locked update; log line and alerts to the outbox.
     @inline(__always)
     func record(_ span: SpanData) {
-        guard let call = ClaudeCall(span) else { return }
+        guard let call = ClaudeCall(span, readContent: requestLog?.includeContent ?? false) else { return }
         let price: CallPrice
         if call.wasBlockedByBudget {
             price = .notSent

@@ -59,7 +59,7 @@ extension MonitorState {
             topUserCalls.offer(NamedCount(name: name, count: user.calls))
         }
 
-        let recent = recentLatency.sketch(at: minute)
+        let recentDurations = recentLatency.sketch(at: minute)
         let perMinute = errors.minutes.periods(endingAt: minute).map {
             MinuteErrors(
                 start: UTCTime.minuteString(minute: $0.period), minute: $0.period, calls: $0.tally.calls,
@@ -92,7 +92,7 @@ extension MonitorState {
                 perRequestWarnings: budgetLedger.perRequestWarnings, usersAtLimit: usersAtLimit),
             latency: LatencySummary(
                 relativeAccuracy: overallDuration.relativeAccuracy, duration: Percentiles(overallDuration),
-                timeToFirstToken: Percentiles(overallTTFT), recent: Percentiles(recent),
+                timeToFirstToken: Percentiles(overallTTFT), recent: Percentiles(recentDurations),
                 byModel: Self.largestFirst(modelLatencies, limit: listLimit) { (Double($0.duration?.count ?? 0), 0, $0.model) }),
             errors: ErrorSummary(
                 total: failed, rate: calls > 0 ? Double(failed) / Double(calls) : 0,
