@@ -13,8 +13,9 @@ if [ ! -x "$work/venv/bin/python" ]; then
 fi
 "$work/venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
 
-(cd "$root" && swift build --product integration-probe)
+(cd "$root" && swift build --product integration-probe && swift build --product claude-trace)
 export PROBE_BIN="$root/.build/debug/integration-probe"
+export CLAUDE_TRACE_BIN="$root/.build/debug/claude-trace"
 
 cd "$here"
 "$work/venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
