@@ -9,8 +9,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The reader's speed on our own files. Off by default (it writes ~200 MB); run it in release:
-/// `CLAUDE_TRACE_REPORT_BENCHMARK=/tmp/traces-200mb.jsonl swift test -c release --filter ReadThroughput`.
+/// The reader's speed on our own files. Off by default (it writes ~200 MB); run it in release
+/// (other test targets use `@testable`, hence `-enable-testing`):
+/// `CLAUDE_TRACE_REPORT_BENCHMARK=/tmp/traces-200mb.jsonl swift test -c release -Xswiftc -enable-testing --filter ReadThroughput`.
 /// The file is generated on the first run and reused after, so a second run measures the
 /// reader's peak memory alone.
 @Suite("Read throughput", .enabled(if: ProcessInfo.processInfo.environment["CLAUDE_TRACE_REPORT_BENCHMARK"] != nil))
