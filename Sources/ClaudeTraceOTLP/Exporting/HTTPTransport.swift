@@ -22,6 +22,9 @@ final class HTTPTransport: Sendable {
 
     private let session: URLSession
     private let delegate: TransferDelegate
+    /// Set once the session is invalidated. URLSession traps ("Session invalidated") when a task
+    /// is made on an invalidated session, so making a task and invalidating take this one lock.
+    private let invalidated = Mutex(false)
 
     init(maxResponseBodySize: Int) {
         let configuration = URLSessionConfiguration.ephemeral
@@ -37,7 +40,8 @@ final class HTTPTransport: Sendable {
         let handle = TaskHandle()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-                let task = session.dataTask(with: request)
+                let task = invalidated.withLock { invalidated in invalidated ? nil : session.dataTask(with: request) }
+                guard let task else { return continuation.resume(returning: .cancelled) }
                 delegate.register(task.taskIdentifier, continuation)
                 handle.start(task)
             }
@@ -46,9 +50,14 @@ final class HTTPTransport: Sendable {
         }
     }
 
-    /// Cancels whatever is in flight and releases the session (and with it the delegate).
+    /// Cancels whatever is in flight and releases the session (and with it the delegate); later
+    /// sends return `.cancelled`. Idempotent.
     func invalidate() {
-        session.invalidateAndCancel()
+        invalidated.withLock { invalidated in
+            guard !invalidated else { return }
+            invalidated = true
+            session.invalidateAndCancel()
+        }
     }
 }
 
