@@ -96,21 +96,12 @@ public struct SpanData: Hashable, Sendable {
         droppedLinksCount: Int = 0, resource: Resource = Resource(),
         scope: InstrumentationScope = InstrumentationScope(name: "")
     ) {
-        self.name = name
-        self.kind = kind
-        self.context = context
-        self.parentSpanID = parentSpanID
-        self.parentIsRemote = parentIsRemote
-        self.startTimeNanoseconds = startTimeNanoseconds
-        self.endTimeNanoseconds = endTimeNanoseconds
-        self.attributes = attributes
-        self.events = events
-        self.links = links
-        self.status = status
-        self.droppedAttributesCount = droppedAttributesCount
-        self.droppedEventsCount = droppedEventsCount
-        self.droppedLinksCount = droppedLinksCount
-        self.origin = SpanOrigin(resource: resource, scope: scope)
+        self.init(
+            name: name, kind: kind, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote,
+            startTimeNanoseconds: startTimeNanoseconds, endTimeNanoseconds: endTimeNanoseconds,
+            attributes: attributes, events: events, links: links, status: status,
+            droppedAttributesCount: droppedAttributesCount, droppedEventsCount: droppedEventsCount,
+            droppedLinksCount: droppedLinksCount, origin: SpanOrigin(resource: resource, scope: scope))
     }
 
     init(
