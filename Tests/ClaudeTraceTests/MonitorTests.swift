@@ -134,7 +134,7 @@ struct MonitorTests {
             user: "u-9", feature: "triage", costUSD: 0.25, inputTokens: 10, outputTokens: 20, cacheReadTokens: 30,
             cacheCreationTokens: 40, duration: 2, ttft: 0.5, errorCategory: "overloaded", statusCode: 529, retries: 2,
             requestID: "r-1", anthropicRequestID: "req_9")
-        let call = try #require(ClaudeCall(span))
+        let call = try #require(ClaudeCall(span, forLog: true))
         #expect(call.model == "claude-sonnet-4-6")
         #expect(call.userID == "u-9" && call.feature == "triage")
         #expect(call.requestID == "r-1" && call.anthropicRequestID == "req_9")

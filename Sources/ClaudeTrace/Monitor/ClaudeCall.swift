@@ -92,41 +92,47 @@ struct ClaudeCall {
     }
 
     /// Reads `span`; nil unless it is a Claude chat span: provider (or the deprecated system)
-    /// `anthropic`, and operation `chat` or none. Prompt and reply text are read only when
-    /// `readContent` is set.
-    init?(_ span: SpanData, readContent: Bool = false) {
-        var provider: String?
-        var system: String?
-        var operation: String?
-        var requestModel: String?
-        var responseModel: String?
+    /// `anthropic`, and operation `chat` or none. What only the request log needs (the
+    /// server's request id, the error type, prompt and reply text) is read only when
+    /// `forLog` (and `readContent`) ask for it, so a span costs fewer string copies.
+    init?(_ span: SpanData, forLog: Bool = false, readContent: Bool = false) {
+        // Provider and operation are compared in place: `==` on equal short strings is a
+        // comparison of two words.
+        var isAnthropic: Bool?
+        var systemIsAnthropic = false
+        var isChat = true
+        var hasResponseModel = false
         let keys = AttributeKeyCache.current
         var unseen: [String] = []
         for (key, value) in span.attributes {
+            let code = keys.lookup(key)
             let field: Field
-            switch keys.lookup(key) {
-            case .field(let known): field = known
-            case .other: continue
-            case .unseen:
+            if let known = Field(rawValue: code) {
+                field = known
+            } else if code == AttributeKeyCache.other {
+                continue
+            } else {
                 unseen.append(key)
                 guard let known = Field.byKey[key] else { continue }
                 field = known
             }
             switch field {
             case .userID: if case .string(let text) = value { userID = text }
-            case .errorType: if case .string(let text) = value { errorType = text }
-            case .system: if case .string(let text) = value { system = text }
-            case .retries: if case .int(let number) = value { retries = number }
             case .feature: if case .string(let text) = value { feature = text }
+            case .requestID: if case .string(let text) = value { requestID = text }
+            case .requestModel: if !hasResponseModel, case .string(let text) = value { model = text }
+            case .responseModel:
+                if case .string(let text) = value {
+                    model = text
+                    hasResponseModel = true
+                }
+            case .providerName: if case .string(let text) = value { isAnthropic = text == "anthropic" }
+            case .system: if case .string(let text) = value { systemIsAnthropic = text == "anthropic" }
+            case .operationName: if case .string(let text) = value { isChat = text == "chat" }
+            case .errorCategory: if case .string(let text) = value { errorCategory = text }
+            case .retries: if case .int(let number) = value { retries = number }
             case .costUSD: costUSD = value.numberValue
             case .costPicodollars: if case .int(let number) = value { costPicodollars = number }
-            case .requestID: if case .string(let text) = value { requestID = text }
-            case .requestModel: if case .string(let text) = value { requestModel = text }
-            case .providerName: if case .string(let text) = value { provider = text }
-            case .anthropicRequestID: if case .string(let text) = value { anthropicRequestID = text }
-            case .responseModel: if case .string(let text) = value { responseModel = text }
-            case .operationName: if case .string(let text) = value { operation = text }
-            case .errorCategory: if case .string(let text) = value { errorCategory = text }
             case .inputTokens: if case .int(let number) = value { totalInputTokens = number }
             case .statusCode: if case .int(let number) = value { statusCode = number }
             case .priceUnknown: if case .bool(let flag) = value { priceUnknown = flag }
@@ -134,14 +140,15 @@ struct ClaudeCall {
             case .timeToFirstChunk: timeToFirstToken = value.numberValue
             case .cacheReadTokens: if case .int(let number) = value { cacheReadTokens = number }
             case .cacheCreationTokens: if case .int(let number) = value { cacheCreationTokens = number }
+            case .anthropicRequestID: if forLog, case .string(let text) = value { anthropicRequestID = text }
+            case .errorType: if forLog, case .string(let text) = value { errorType = text }
             case .inputMessages: if readContent, case .string(let text) = value { inputMessages = text }
             case .outputMessages: if readContent, case .string(let text) = value { outputMessages = text }
             case .systemInstructions: if readContent, case .string(let text) = value { systemInstructions = text }
             }
         }
         if !unseen.isEmpty { AttributeKeyCache.learn(unseen) }
-        guard (provider ?? system) == "anthropic", operation == nil || operation == "chat" else { return nil }
-        model = responseModel ?? requestModel
+        guard isAnthropic ?? systemIsAnthropic, isChat else { return nil }
         isError = span.status.isError || errorCategory != nil
         durationSeconds = span.durationSeconds
     }
@@ -175,19 +182,22 @@ extension AttributeValue {
 /// The table is immutable and replaced whole when keys are learnt (rarely: a key is learnt once),
 /// so readers only take a lock to copy a reference. At most ``capacity`` keys are learnt; others
 /// are looked up by hashing each time.
-final class AttributeKeyCache: Sendable {
-    enum Lookup {
-        case field(ClaudeCall.Field)
-        case other
-        case unseen
-    }
+///
+/// `@unchecked Sendable` is safe: the probed table is a buffer written only in `init`, before
+/// the object is shared, read-only afterwards, and freed in `deinit` when no reference remains;
+/// every other property is an immutable `Sendable` value.
+final class AttributeKeyCache: @unchecked Sendable {
+    /// What ``lookup(_:)`` answers besides a field's raw value.
+    static let other: UInt8 = 0xFE
+    static let unseen: UInt8 = 0xFF
 
     static let capacity = 256
     private static let shared = Locked(AttributeKeyCache(entries: []))
 
     /// Whether a `String` is two 64-bit words here (it is on every 64-bit platform Swift
-    /// supports); otherwise the cache stays empty and every key is hashed.
-    private static let isUsable = MemoryLayout<String>.size == 16 && MemoryLayout<(UInt64, UInt64)>.size == 16
+    /// supports); otherwise the cache stays empty and every key is looked up by hashing.
+    @inline(__always)
+    private static var isUsable: Bool { MemoryLayout<String>.size == 16 && MemoryLayout<(UInt64, UInt64)>.size == 16 }
 
     private struct Entry: Sendable {
         let key: String
@@ -195,36 +205,37 @@ final class AttributeKeyCache: Sendable {
         let field: ClaudeCall.Field?
     }
 
-    /// The probed table, plain integers (no reference counting while probing): per slot the
-    /// key's two words and its field (`other` for a key that is not the monitor's, `empty`).
-    private let firstWords: [UInt64]
-    private let secondWords: [UInt64]
-    private let fields: [UInt8]
-    private static let other: UInt8 = 0xFE
-    private static let empty: UInt8 = 0xFF
+    /// One probed slot: a key's two words and its field's raw value (``other`` for a key that
+    /// is not the monitor's, ``unseen`` for an empty slot). Plain integers: no reference
+    /// counting while probing.
+    private struct Slot {
+        var first: UInt64
+        var second: UInt64
+        var code: UInt8
+    }
+
+    private let slots: UnsafeMutablePointer<Slot>
+    private let mask: Int
     /// The strings, held so their storage stays alive and unchanged while in the table.
     private let entries: [Entry]
-    private let mask: Int
     var count: Int { entries.count }
 
     private init(entries: [Entry]) {
         var size = 16
         while size < entries.count * 2 { size <<= 1 }
-        var firstWords = [UInt64](repeating: 0, count: size)
-        var secondWords = [UInt64](repeating: 0, count: size)
-        var fields = [UInt8](repeating: Self.empty, count: size)
-        for entry in entries {
-            var position = Self.position(entry.words, mask: size - 1)
-            while fields[position] != Self.empty { position = (position + 1) & (size - 1) }
-            firstWords[position] = entry.words.0
-            secondWords[position] = entry.words.1
-            fields[position] = entry.field?.rawValue ?? Self.other
-        }
-        self.firstWords = firstWords
-        self.secondWords = secondWords
-        self.fields = fields
-        self.entries = entries
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: Slot(first: 0, second: 0, code: Self.unseen), count: size)
         mask = size - 1
+        for entry in entries {
+            var position = Self.position(entry.words, mask: mask)
+            while slots[position].code != Self.unseen { position = (position + 1) & mask }
+            slots[position] = Slot(first: entry.words.0, second: entry.words.1, code: entry.field?.rawValue ?? Self.other)
+        }
+        self.entries = entries
+    }
+
+    deinit {
+        slots.deallocate()
     }
 
     static var current: AttributeKeyCache { shared.withLock { $0 } }
@@ -239,17 +250,15 @@ final class AttributeKeyCache: Sendable {
         Int(truncatingIfNeeded: ((words.0 ^ (words.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
     }
 
+    /// The raw value of the field `key` names, ``other``, or ``unseen``.
     @inline(__always)
-    func lookup(_ key: String) -> Lookup {
-        guard Self.isUsable else { return .unseen }
+    func lookup(_ key: String) -> UInt8 {
+        guard Self.isUsable else { return Self.unseen }
         let words = Self.words(key)
         var position = Self.position(words, mask: mask)
         while true {
-            let field = fields[position]
-            if field == Self.empty { return .unseen }
-            if firstWords[position] == words.0 && secondWords[position] == words.1 {
-                return field == Self.other ? .other : ClaudeCall.Field(rawValue: field).map(Lookup.field) ?? .other
-            }
+            let slot = slots[position]
+            if slot.code == Self.unseen || (slot.first == words.0 && slot.second == words.1) { return slot.code }
             position = (position + 1) & mask
         }
     }
@@ -260,15 +269,11 @@ final class AttributeKeyCache: Sendable {
         shared.withLock { cache in
             guard cache.count < capacity else { return }
             var entries = cache.entries
-            for key in keys where entries.count < capacity && cache.lookup(key).isUnseen
+            for key in keys where entries.count < capacity && cache.lookup(key) == unseen
                 && !entries.contains(where: { $0.words == words(key) }) {
                 entries.append(Entry(key: key, words: words(key), field: ClaudeCall.Field.byKey[key]))
             }
             cache = AttributeKeyCache(entries: entries)
         }
     }
-}
-
-extension AttributeKeyCache.Lookup {
-    fileprivate var isUnseen: Bool { if case .unseen = self { true } else { false } }
 }

@@ -8,14 +8,14 @@
 /// every estimate is at least the key's true weight and overestimates it by at most its
 /// `error ≤ W / capacity`; any key whose true weight exceeds `W / capacity` is kept.
 ///
-/// A min-heap over the counters makes each update O(log capacity) with one index lookup (an
-/// index removal and insertion more when a counter changes hands); the heap stores counter
-/// slots, so moving an entry never touches the index.
+/// A min-heap over the counters makes each update O(log capacity) with one dictionary lookup
+/// (a removal and an insertion more when a counter changes hands); the heap stores counter
+/// slots, so moving an entry never touches the dictionary. Not on the per-span path: the
+/// monitor folds each day's exact per-user figures in at roll-over.
 struct HeavyHitters: Sendable {
     let capacity: Int
-    private var index: SlotIndex
+    private var slotOfKey: [String: Int]
     private var keys: [String] = []
-    private var keyHashes: [UInt64] = []
     private var weights: [Int64] = []
     private var errors: [Int64] = []
     private var heapPositionOfSlot: [Int] = []
@@ -26,9 +26,8 @@ struct HeavyHitters: Sendable {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        index = SlotIndex(minimumCapacity: self.capacity)
+        slotOfKey = Dictionary(minimumCapacity: self.capacity)
         keys.reserveCapacity(self.capacity)
-        keyHashes.reserveCapacity(self.capacity)
         weights.reserveCapacity(self.capacity)
         errors.reserveCapacity(self.capacity)
         heapPositionOfSlot.reserveCapacity(self.capacity)
@@ -51,28 +50,26 @@ struct HeavyHitters: Sendable {
 
     mutating func add(_ key: HashedKey, weight: Int64) {
         totalWeight &+= weight
-        if let slot = index.find(key.hash, matches: { keys[$0] == key.string }) {
+        if let slot = slotOfKey[key.string] {
             weights[slot] &+= weight
             siftDown(from: heapPositionOfSlot[slot])
         } else if keys.count < capacity {
             let slot = keys.count
             keys.append(key.string)
-            keyHashes.append(key.hash)
             weights.append(weight)
             errors.append(0)
             heap.append(slot)
             heapPositionOfSlot.append(heap.count - 1)
-            index.insert(key.hash, slot: slot)
+            slotOfKey[key.string] = slot
             siftUp(from: heap.count - 1)
         } else {
             let slot = heap[0]
-            index.remove(keyHashes[slot], slot: slot)
+            slotOfKey[keys[slot]] = nil
             let floor = weights[slot]
             keys[slot] = key.string
-            keyHashes[slot] = key.hash
             errors[slot] = floor
             weights[slot] = floor &+ weight
-            index.insert(key.hash, slot: slot)
+            slotOfKey[key.string] = slot
             siftDown(from: 0)
         }
     }
@@ -86,8 +83,7 @@ struct HeavyHitters: Sendable {
 
     /// The estimate for `key`, if it holds a counter.
     func estimate(of key: String) -> Entry? {
-        let key = HashedKey(key)
-        return index.find(key.hash) { keys[$0] == key.string }.map { Entry(key: keys[$0], weight: weights[$0], error: errors[$0]) }
+        slotOfKey[key].map { Entry(key: keys[$0], weight: weights[$0], error: errors[$0]) }
     }
 
     // MARK: Heap

@@ -19,7 +19,7 @@ final class MonitorCore: Sendable {
     /// The hot path: parse, price, one locked update; log line and alerts to the outbox.
     @inline(__always)
     func record(_ span: SpanData) {
-        guard let call = ClaudeCall(span, readContent: requestLog?.includeContent ?? false) else { return }
+        guard let call = ClaudeCall(span, forLog: requestLog != nil, readContent: requestLog?.includeContent ?? false) else { return }
         let price: CallPrice
         if call.wasBlockedByBudget {
             price = .notSent
@@ -52,7 +52,8 @@ final class MonitorCore: Sendable {
     func latencySketch(model: String?, timeToFirstToken: Bool) -> QuantileSketch {
         state.withLock { state in
             var result = QuantileSketch()
-            for (name, stats) in state.models.entries where model == nil || model == name {
+            for entry in state.models.entries where model == nil || model == entry.name {
+                let stats = entry.stats
                 result.mergeCompatible(timeToFirstToken ? stats.timeToFirstToken : stats.duration)
             }
             return result

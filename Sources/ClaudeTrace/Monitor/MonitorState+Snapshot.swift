@@ -19,7 +19,8 @@ extension MonitorState {
         var modelErrors: [ModelErrors] = []
         var modelTokens: [ModelTokens] = []
         var callsBeyondModels = 0
-        for (name, model) in models.entries {
+        for entry in models.entries {
+            let (name, model) = (entry.name, entry.stats)
             overallDuration.mergeCompatible(model.duration)
             overallTTFT.mergeCompatible(model.timeToFirstToken)
             if name == BoundedTable<ModelStats>.overflowName { callsBeyondModels = model.calls }
@@ -37,7 +38,8 @@ extension MonitorState {
         var featureCosts: [NamedCost] = []
         var featureUsage: [FeatureUsage] = []
         var callsBeyondFeatures = 0
-        for (name, feature) in usage.features.entries {
+        for entry in usage.features.entries {
+            let (name, feature) = (entry.name, entry.stats)
             if name == BoundedTable<FeatureStats>.overflowName { callsBeyondFeatures = feature.calls }
             featureCosts.append(NamedCost(name: name, costUSD: Nanodollars.usd(feature.costNanos), calls: feature.calls, unpricedCalls: feature.unpricedCalls))
             featureUsage.append(FeatureUsage(
@@ -49,7 +51,8 @@ extension MonitorState {
         var callsBeyondUsers = 0
         var topUserCosts = TopN<NamedCost>(limit: listLimit) { ($0.costUSD, $0.name) }
         var topUserCalls = TopN<NamedCount>(limit: listLimit) { (Double($0.count), $0.name) }
-        for (name, user) in usage.usersToday.entries {
+        for entry in usage.usersToday.entries {
+            let (name, user) = (entry.name, entry.stats)
             if name == BoundedTable<UserDayStats>.overflowName {
                 callsBeyondUsers = user.calls
             } else if let perUserLimit, user.costNanos &+ budgetLedger.reserved(forUser: name) >= perUserLimit {

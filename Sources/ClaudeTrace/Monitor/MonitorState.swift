@@ -141,7 +141,7 @@ struct MonitorState: Sendable {
         if call.timeToFirstToken != nil { streamed += 1 }
 
         let featureSlot = usage.features.slot(for: HashedKey(call.feature ?? UsageStats.noFeature))
-        usage.features.stats[featureSlot].record(failed: failedCall, nanos: nanos, unpriced: unpriced)
+        usage.features[featureSlot].record(failed: failedCall, nanos: nanos, unpriced: unpriced)
         usage.callsByHourOfDay[Int(hour % 24)] += 1
         if let userID = call.userID.map(HashedKey.init) {
             usage.usersToday.update(userID) { user in
@@ -211,7 +211,7 @@ struct MonitorState: Sendable {
         }
         if let limitUSD = budget.perUserDailyLimitUSD, let userID {
             let limit = Nanodollars.from(usd: limitUSD)
-            let spent = usage.usersToday.existingSlot(for: HashedKey(userID)).map { usage.usersToday.stats[$0].costNanos } ?? 0
+            let spent = usage.usersToday.existingSlot(for: HashedKey(userID)).map { usage.usersToday[$0].costNanos } ?? 0
             let committed = spent &+ budgetLedger.reserved(forUser: userID)
             if committed >= limit || (estimateNanos > 0 && committed &+ estimateNanos > limit) {
                 budgetLedger.blockedByPerUserLimit += 1

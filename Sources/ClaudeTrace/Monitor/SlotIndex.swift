@@ -85,107 +85,80 @@ extension UInt64 {
 
 /// An open-addressing hash index from key hashes to slot numbers, for the monitor's tables.
 ///
-/// Why not `Dictionary<String, Int>`: measured on the monitor's workload (10k users, 10k recent
-/// request ids churning), Dictionary re-hashed every string on each lookup and, on each
-/// deletion, re-hashed (and retained) the strings of the whole probe cluster it shifted back:
-/// about 1.5 µs per span of the 3.2 µs total. This index stores the 64-bit hashes, so lookups
-/// reuse a hash computed once per call, and deletion and growth move integers only. Keys are
-/// confirmed by the caller's `matches` (one string comparison on a hash hit).
+/// Why not `Dictionary<String, Int>`: measured on the monitor's workload (10k users),
+/// Dictionary re-hashed the string on each lookup and, on each deletion, re-hashed (and
+/// retained) the strings of the probe cluster it shifted back. This index stores 8-byte
+/// entries (the hash's high 32 bits as a tag, and the slot), so lookups reuse a hash computed
+/// once per call, a probe reads one small entry, and growth moves integers only. Keys are
+/// confirmed by the caller's `matches` (its full hash and string, on a tag hit).
 ///
-/// Linear probing at a load of at most 1/2, backward-shift deletion (no tombstones); each
-/// entry keeps its hash and slot side by side, so a probe touches one cache line.
+/// Linear probing at a load of at most 1/2; no deletion (the tables only grow, up to their
+/// bound, or are cleared whole).
 struct SlotIndex: Sendable {
     private struct Entry {
-        var hash: UInt64
-        var slot: Int32
+        var tag: UInt32
+        /// The slot plus one; 0 is empty.
+        var slotPlusOne: UInt32
     }
 
     private var entries: [Entry]
     private var mask: Int
     private(set) var count = 0
 
-    /// Empty entries hold this hash; a real hash equal to it is stored as `1`.
-    private static let empty: UInt64 = 0
-
     init(minimumCapacity: Int) {
         var size = 16
         while size < minimumCapacity * 2 { size <<= 1 }
-        entries = [Entry](repeating: Entry(hash: Self.empty, slot: -1), count: size)
+        entries = [Entry](repeating: Entry(tag: 0, slotPlusOne: 0), count: size)
         mask = size - 1
     }
 
     @inline(__always)
-    private static func stored(_ hash: UInt64) -> UInt64 { hash == empty ? 1 : hash }
+    private static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) }
 
     /// The slot stored for `hash` whose key `matches`, if any.
     @inline(__always)
     func find(_ hash: UInt64, matches: (Int) -> Bool) -> Int? {
-        let hash = Self.stored(hash)
+        let tag = Self.tag(hash)
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = entries[position]
-            if entry.hash == Self.empty { return nil }
-            if entry.hash == hash {
-                let slot = Int(entry.slot)
+            if entry.slotPlusOne == 0 { return nil }
+            if entry.tag == tag {
+                let slot = Int(entry.slotPlusOne) - 1
                 if matches(slot) { return slot }
             }
             position = (position + 1) & mask
         }
     }
 
-    /// Adds `slot` under `hash` (the caller knows the key is absent, or accepts a duplicate).
-    @inline(__always)
-    mutating func insert(_ hash: UInt64, slot: Int) {
-        if (count + 1) * 2 > entries.count { grow() }
-        place(Entry(hash: Self.stored(hash), slot: Int32(truncatingIfNeeded: slot)))
+    /// Adds `slot` under `hash` (the caller knows the key is absent).
+    mutating func insert(_ hash: UInt64, slot: Int, rehash: (Int) -> UInt64) {
+        if (count + 1) * 2 > entries.count { grow(rehash: rehash) }
+        place(hash, slotPlusOne: UInt32(truncatingIfNeeded: slot + 1))
         count += 1
-    }
-
-    /// Removes the entry of `slot` stored under `hash`.
-    mutating func remove(_ hash: UInt64, slot: Int) {
-        let hash = Self.stored(hash)
-        let slot = Int32(truncatingIfNeeded: slot)
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = entries[position]
-            if entry.hash == Self.empty { return }
-            if entry.hash == hash && entry.slot == slot { break }
-            position = (position + 1) & mask
-        }
-        count -= 1
-        // Backward shift: move later entries of the cluster into the hole when their home
-        // position allows it, so lookups never meet a gap inside a cluster.
-        var hole = position
-        var next = (hole + 1) & mask
-        while entries[next].hash != Self.empty {
-            let home = Int(truncatingIfNeeded: entries[next].hash) & mask
-            if (next - home) & mask >= (next - hole) & mask {
-                entries[hole] = entries[next]
-                hole = next
-            }
-            next = (next + 1) & mask
-        }
-        entries[hole] = Entry(hash: Self.empty, slot: -1)
     }
 
     /// Forgets every entry, keeping the storage.
     mutating func removeAll() {
         guard count > 0 else { return }
-        for index in entries.indices { entries[index] = Entry(hash: Self.empty, slot: -1) }
+        for index in entries.indices { entries[index] = Entry(tag: 0, slotPlusOne: 0) }
         count = 0
     }
 
     @inline(__always)
-    private mutating func place(_ entry: Entry) {
-        var position = Int(truncatingIfNeeded: entry.hash) & mask
-        while entries[position].hash != Self.empty { position = (position + 1) & mask }
-        entries[position] = entry
+    private mutating func place(_ hash: UInt64, slotPlusOne: UInt32) {
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while entries[position].slotPlusOne != 0 { position = (position + 1) & mask }
+        entries[position] = Entry(tag: Self.tag(hash), slotPlusOne: slotPlusOne)
     }
 
-    private mutating func grow() {
+    /// Doubles the table; `rehash` gives the full hash of a slot's key (kept by the caller).
+    private mutating func grow(rehash: (Int) -> UInt64) {
         let old = entries
-        entries = [Entry](repeating: Entry(hash: Self.empty, slot: -1), count: old.count * 2)
+        entries = [Entry](repeating: Entry(tag: 0, slotPlusOne: 0), count: old.count * 2)
         mask = entries.count - 1
-        for entry in old where entry.hash != Self.empty { place(entry) }
+        for entry in old where entry.slotPlusOne != 0 {
+            place(rehash(Int(entry.slotPlusOne) - 1), slotPlusOne: entry.slotPlusOne)
+        }
     }
 }

@@ -100,13 +100,13 @@ struct UsageStats: Sendable {
     mutating func recordFeedback(_ action: FeedbackAction, featureSlot: Int?) -> String {
         feedback.add(action)
         let slot: Int
-        if let featureSlot, features.stats.indices.contains(featureSlot) {
+        if let featureSlot, features.contains(slot: featureSlot) {
             slot = featureSlot
         } else {
             feedbackUnmatched += 1
             slot = features.slot(for: HashedKey(Self.unknownFeature))
         }
-        features.stats[slot].feedback.add(action)
-        return features.names[slot]
+        features[slot].feedback.add(action)
+        return features.name(ofSlot: slot)
     }
 }
