@@ -106,19 +106,38 @@ extension DiagnosticsCapturingTests {
             }
         }
 
-        @Test("a protocol other than http/json is reported by name, and http/json is used")
-        func protocolOtherThanJSON() async {
+        @Test("the protocol is http/protobuf by default, or http/json, case-insensitively; the traces variable wins")
+        func protocolChoice() async {
             await withCapturedDiagnostics { diagnostics in
+                #expect(otlpConfiguration([:], diagnostics).protocol == .httpProtobuf)
+                #expect(OTLPHTTPExporterConfiguration().protocol == .httpProtobuf)
                 #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], diagnostics).protocol == .httpJSON)
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_PROTOCOL": "HTTP/Protobuf"], diagnostics).protocol == .httpProtobuf)
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"], diagnostics).protocol == .httpJSON)
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], diagnostics).protocol == .httpProtobuf)
                 #expect(diagnostics.all.isEmpty)
-                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"], diagnostics).protocol == .httpJSON)
-                #expect(diagnostics.matching("OTEL_EXPORTER_OTLP_PROTOCOL=\"http/protobuf\" is invalid").count == 1)
-                #expect(diagnostics.matching("http/json").count == 1)
-                _ = otlpConfiguration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], diagnostics)
+            }
+        }
+
+        @Test("grpc and unknown protocols are reported by name and ignored, so the next variable or the default applies")
+        func unsupportedProtocols() async {
+            await withCapturedDiagnostics { diagnostics in
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], diagnostics).protocol == .httpProtobuf)
+                #expect(diagnostics.matching("OTEL_EXPORTER_OTLP_PROTOCOL=\"grpc\" is invalid").count == 1)
+                #expect(diagnostics.matching("not gRPC").count == 1)
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], diagnostics).protocol == .httpJSON)
                 #expect(diagnostics.matching("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=\"grpc\" is invalid").count == 1)
-                _ = otlpConfiguration(["OTEL_EXPORTER_OTLP_PROTOCOL": "carrier-pigeon"], diagnostics)
+                #expect(otlpConfiguration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "carrier-pigeon", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], diagnostics).protocol == .httpJSON)
                 #expect(diagnostics.matching("carrier-pigeon").count == 1)
             }
+        }
+
+        @Test("each protocol picks its encoding and content type")
+        func protocolEncodings() {
+            #expect(OTLPProtocol.httpProtobuf.encoding.contentType == "application/x-protobuf")
+            #expect(OTLPProtocol.httpProtobuf.encoding is OTLPProtobufEncoder)
+            #expect(OTLPProtocol.httpJSON.encoding.contentType == "application/json")
+            #expect(OTLPProtocol.httpJSON.encoding is OTLPJSONEncoder)
         }
     }
 

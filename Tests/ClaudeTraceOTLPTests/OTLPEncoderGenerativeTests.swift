@@ -15,8 +15,8 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("OTLP-JSON encoder, generative")
-struct OTLPJSONEncoderGenerativeTests {
+@Suite("OTLP encoders, generative")
+struct OTLPEncoderGenerativeTests {
     /// A random string: empty, huge, ASCII with control characters, or scalars from every
     /// Unicode plane (surrogates cannot be in a Swift string).
     static func randomString(_ random: inout SeededGenerator) -> String {
@@ -79,11 +79,13 @@ struct OTLPJSONEncoderGenerativeTests {
         return attributes
     }
 
-    /// Whether `json` (parsed by Foundation) is exactly `expected`: strings scalar by scalar,
-    /// integers as decimal strings, doubles bit for bit (NaN as "NaN").
+    /// Whether `json` (parsed by Foundation, or decoded from protobuf into the same shape) is
+    /// exactly `expected`: strings scalar by scalar, integers as decimal strings, doubles bit for
+    /// bit (NaN as "NaN" in JSON). A missing string is the empty string, as in proto3.
     static func matches(_ json: [String: Any]?, _ expected: AttributeValue) -> Bool {
         guard let json else { return false }
         func double(_ any: Any?, _ value: Double) -> Bool {
+            if let decoded = any as? DecodedDouble { return decoded.value.bitPattern == value.bitPattern }
             if value.isNaN { return any as? String == "NaN" }
             if value.isInfinite { return any as? String == (value < 0 ? "-Infinity" : "Infinity") }
             guard let parsed = exactDouble(any) else { return false }
@@ -116,36 +118,62 @@ struct OTLPJSONEncoderGenerativeTests {
     static func matches(_ json: [[String: Any]], _ expected: Attributes) -> Bool {
         guard json.count == expected.count else { return false }
         return zip(json, expected).allSatisfy { attribute, pair in
-            (attribute["key"] as? String).map { Array($0.unicodeScalars) == Array(pair.key.unicodeScalars) } == true
+            Array((attribute["key"] as? String ?? "").unicodeScalars) == Array(pair.key.unicodeScalars)
                 && matches(attribute["value"] as? [String: Any], pair.value)
         }
     }
 
-    @Test("thousands of random spans encode to JSON that reads back the same values", arguments: 0..<4)
-    func randomSpans(seed: UInt64) throws {
+    /// How a test reads an encoder's output back: the OTLP-JSON shape either way.
+    enum Encoding: String, CustomTestStringConvertible, CaseIterable {
+        case json, protobuf
+
+        var testDescription: String { rawValue }
+
+        func encode(_ spans: [SpanData], into buffer: inout [UInt8]) {
+            switch self {
+            case .json: OTLPJSONEncoder().encode(spans[...], into: &buffer)
+            case .protobuf: OTLPProtobufEncoder().encode(spans[...], into: &buffer)
+            }
+        }
+
+        func decode(_ bytes: [UInt8]) throws -> [String: Any] {
+            switch self {
+            case .json: try parseObject(bytes)
+            case .protobuf: try decodeProtobuf(bytes[...])
+            }
+        }
+    }
+
+    /// One to three random spans, each with random names, attributes, an event and an error.
+    static func randomBatch(_ random: inout SeededGenerator) -> [SpanData] {
+        (0..<Int.random(in: 1...3, using: &random)).map { _ in
+            makeSpan(
+                name: randomString(&random),
+                spanID: SpanID(random.next() | 1),
+                attributes: randomAttributes(&random),
+                events: [SpanEvent(name: randomString(&random), timeNanoseconds: random.next(), attributes: randomAttributes(&random))],
+                status: .error(description: randomString(&random)),
+                resource: Resource(attributes: randomAttributes(&random)))
+        }
+    }
+
+    @Test("thousands of random spans encode to bodies that read back the same values",
+          arguments: Encoding.allCases, 0..<4)
+    func randomSpans(encoding: Encoding, seed: UInt64) throws {
         var random = SeededGenerator(state: 0x5EED_0000 + seed)
-        let encoder = OTLPJSONEncoder()
         var buffer: [UInt8] = []
         for round in 0..<250 {
-            let spans = (0..<Int.random(in: 1...3, using: &random)).map { _ in
-                makeSpan(
-                    name: Self.randomString(&random),
-                    spanID: SpanID(random.next() | 1),
-                    attributes: Self.randomAttributes(&random),
-                    events: [SpanEvent(name: Self.randomString(&random), timeNanoseconds: random.next(), attributes: Self.randomAttributes(&random))],
-                    status: .error(description: Self.randomString(&random)),
-                    resource: Resource(attributes: Self.randomAttributes(&random)))
-            }
+            let spans = Self.randomBatch(&random)
             buffer.removeAll(keepingCapacity: true)
-            encoder.encode(spans[...], into: &buffer)
-            let parsed = allSpans(try parseObject(buffer))
+            encoding.encode(spans, into: &buffer)
+            let parsed = allSpans(try encoding.decode(buffer))
             try #require(parsed.count == spans.count, "seed \(seed) round \(round)")
             // Grouping by resource may reorder the spans: pair them up by span id.
             let byID = Dictionary(parsed.map { ($0["spanId"] as? String ?? "", $0) }) { first, _ in first }
             for span in spans {
                 let context = "seed \(seed) round \(round)"
                 let json = try #require(byID[span.context.spanID.hexString], "\(context)")
-                #expect((json["name"] as? String).map { Array($0.unicodeScalars) } == Array(span.name.unicodeScalars), "\(context)")
+                #expect(Array((json["name"] as? String ?? "").unicodeScalars) == Array(span.name.unicodeScalars), "\(context)")
                 #expect(Self.matches(json.array("attributes"), span.attributes), "\(context): attributes")
                 let event = json.array("events").first ?? [:]
                 #expect(event["timeUnixNano"] as? String == String(span.events[0].timeNanoseconds), "\(context)")
@@ -154,6 +182,21 @@ struct OTLPJSONEncoderGenerativeTests {
                     #expect((json.object("status")?["message"] as? String).map { Array($0.unicodeScalars) } == Array(description.unicodeScalars), "\(context)")
                 }
             }
+        }
+    }
+
+    @Test("for thousands of random spans the protobuf body says exactly what the JSON body says", arguments: 0..<4)
+    func protobufEqualsJSON(seed: UInt64) throws {
+        var random = SeededGenerator(state: 0xB0D1_0000 + seed)
+        var json: [UInt8] = [], protobuf: [UInt8] = []
+        for round in 0..<250 {
+            let spans = Self.randomBatch(&random)
+            json.removeAll(keepingCapacity: true)
+            protobuf.removeAll(keepingCapacity: true)
+            Encoding.json.encode(spans, into: &json)
+            Encoding.protobuf.encode(spans, into: &protobuf)
+            let found = difference(json: try parseObject(json), protobuf: try decodeProtobuf(protobuf[...]))
+            #expect(found == nil, "seed \(seed) round \(round): \(found ?? "")")
         }
     }
 }

@@ -6,12 +6,13 @@ import Testing
 /// An exporter aimed at `url`, with short back-offs so retry tests stay quick.
 func makeHTTPExporter(
     _ url: String, timeout: Duration = .seconds(10), headers: [String: String] = [:],
-    compression: OTLPCompression = .none, retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50)),
+    compression: OTLPCompression = .none, protocol: OTLPProtocol = .httpProtobuf,
+    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50)),
     maxRequestBodySize: Int = 64 * 1024 * 1024
 ) -> OTLPHTTPExporter {
     OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
-        endpoint: url, headers: headers, timeout: timeout, compression: compression, retry: retry,
-        maxRequestBodySize: maxRequestBodySize))
+        endpoint: url, headers: headers, timeout: timeout, compression: compression, protocol: `protocol`,
+        retry: retry, maxRequestBodySize: maxRequestBodySize))
 }
 
 func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
@@ -20,23 +21,39 @@ func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instan
 
 @Suite("OTLP/HTTP exporter")
 struct OTLPHTTPExporterTests {
-    @Test("a batch is POSTed as JSON with the User-Agent and custom headers")
+    @Test("a batch is POSTed as protobuf by default, with the User-Agent and custom headers")
     func delivers() async throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"])
-        let result = await exporter.export([makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))])
-        #expect(result == .success)
+        let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
+            endpoint: server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"]))
+        let spans = [makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))]
+        #expect(await exporter.export(spans) == .success)
         let request = try #require(server.requests.first)
         #expect(server.requests.count == 1)
         #expect(request.method == "POST" && request.path == "/v1/traces")
-        #expect(request.headers["content-type"] == "application/json")
+        #expect(request.headers["content-type"] == "application/x-protobuf")
         #expect(request.headers["user-agent"]?.contains("OTel-OTLP-Exporter-Swift/") == true)
         #expect(request.headers["authorization"] == "Bearer token-1")
         #expect(request.headers["x-tenant"] == "t")
         #expect(request.headers["content-encoding"] == nil)
-        #expect(allSpans(try parseObject(request.body)).map { $0["name"] as? String } == ["a", "b"])
+        #expect(request.body == OTLPProtobufEncoder().encode(spans))
+        #expect(allSpans(try decodeRequest(request.body)).map { $0["name"] as? String } == ["a", "b"])
         #expect(exporter.statistics.exportedSpans == 2)
+        await exporter.shutdown()
+    }
+
+    @Test("with http/json a batch is POSTed as JSON")
+    func deliversJSON() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, protocol: .httpJSON)
+        let spans = [makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))]
+        #expect(await exporter.export(spans) == .success)
+        let request = try #require(server.requests.first)
+        #expect(request.headers["content-type"] == "application/json")
+        #expect(request.body == OTLPJSONEncoder().encode(spans))
+        #expect(allSpans(try parseObject(request.body)).map { $0["name"] as? String } == ["a", "b"])
         await exporter.shutdown()
     }
 
@@ -116,10 +133,10 @@ struct OTLPHTTPExporterTests {
         #expect(request.headers["content-encoding"] == "gzip")
         let body = request.body
         #expect(body.starts(with: [0x1F, 0x8B, 8]))
-        let plain = OTLPJSONEncoder().encode(spans)
+        let plain = OTLPProtobufEncoder().encode(spans)
         let size = body.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         #expect(Int(size) == plain.count)
-        #expect(body.count < plain.count / 4)
+        #expect(body.count < plain.count / 3)
         await exporter.shutdown()
     }
 
@@ -157,12 +174,12 @@ struct OTLPHTTPExporterTests {
         let server = try TestHTTPServer()
         defer { server.stop() }
         let spans = (0..<16).map { makeSpan(name: "s\($0)", spanID: SpanID(UInt64($0) + 1), attributes: ["pad": .string(String(repeating: "x", count: 1000))]) }
-        let single = OTLPJSONEncoder().encode([spans[0]]).count
+        let single = OTLPProtobufEncoder().encode([spans[0]]).count
         let exporter = makeHTTPExporter(server.url, maxRequestBodySize: single * 5)
         #expect(await exporter.export(spans) == .success)
         #expect(server.requests.count > 1)
         #expect(server.requests.allSatisfy { $0.body.count <= single * 5 })
-        let names = server.requests.flatMap { request in allSpans((try? parseObject(request.body)) ?? [:]).compactMap { $0["name"] as? String } }
+        let names = server.requests.flatMap { request in allSpans((try? decodeRequest(request.body)) ?? [:]).compactMap { $0["name"] as? String } }
         #expect(names == spans.map(\.name))
         await exporter.shutdown()
     }
@@ -206,7 +223,8 @@ struct RetryTimingTests {
     @Test("only 429, 502, 503, 504 and missing responses are retryable")
     func verdicts() {
         func verdict(_ status: Int, body: String = "") -> ResponseVerdict {
-            ResponseVerdict(.outcome(.response(status: status, retryAfter: nil, body: Data(body.utf8), bodyTooLarge: false)), spanCount: 1)
+            ResponseVerdict(.outcome(.response(status: status, contentType: "application/json", retryAfter: nil, body: Data(body.utf8), bodyTooLarge: false)),
+                            spanCount: 1, requestContentType: "application/json")
         }
         for status in [429, 502, 503, 504] {
             guard case .retryable = verdict(status) else { Issue.record("\(status) should be retried"); continue }
@@ -214,7 +232,7 @@ struct RetryTimingTests {
         for status in [400, 401, 403, 404, 413, 500, 501] {
             guard case .failed = verdict(status) else { Issue.record("\(status) should not be retried"); continue }
         }
-        guard case .retryable(_, _, true) = ResponseVerdict(.outcome(.failed(URLError(.cannotConnectToHost))), spanCount: 1) else {
+        guard case .retryable(_, _, true) = ResponseVerdict(.outcome(.failed(URLError(.cannotConnectToHost))), spanCount: 1, requestContentType: "application/json") else {
             Issue.record("a refused connection should be retried")
             return
         }
@@ -222,7 +240,8 @@ struct RetryTimingTests {
         #expect(verdict(200, body: #"{"partialSuccess":{"rejectedSpans":3}}"#) == .delivered(rejected: 3, message: ""))
         #expect(verdict(202, body: #"{"partialSuccess":{"rejectedSpans":"4","errorMessage":"m"}}"#) == .delivered(rejected: 4, message: "m"))
         #expect(verdict(400, body: #"{"code":3,"message":"bad span"}"#) == .failed(reason: "HTTP 400 (bad span)"))
-        #expect(ResponseVerdict(.outcome(.response(status: 200, retryAfter: nil, body: Data(), bodyTooLarge: true)), spanCount: 1)
+        #expect(ResponseVerdict(.outcome(.response(status: 200, contentType: nil, retryAfter: nil, body: Data(), bodyTooLarge: true)),
+                                spanCount: 1, requestContentType: "application/json")
             == .failed(reason: "HTTP 200 with a response body over the size limit"))
     }
 }

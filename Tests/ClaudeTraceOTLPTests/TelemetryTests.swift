@@ -75,17 +75,24 @@ extension DiagnosticsCapturingTests {
         func otlpOverrides() async throws {
             try await withCapturedDiagnostics { _ in
                 let variables = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://env:4318", "OTEL_EXPORTER_OTLP_HEADERS": "authorization=Bearer%20env",
-                                 "OTEL_EXPORTER_OTLP_TIMEOUT": "1234"]
+                                 "OTEL_EXPORTER_OTLP_TIMEOUT": "1234", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]
                 let instance = try telemetry(variables) { $0.exporters = [.otlp(endpoint: "http://code:4318/v1/traces", compression: .gzip)] }
                 let exporter = try #require(instance.exporters.first as? OTLPHTTPExporter)
                 #expect(exporter.configuration.endpoint == "http://code:4318/v1/traces")
                 #expect(exporter.configuration.compression == .gzip)
                 #expect(exporter.configuration.headers == ["authorization": "Bearer env"])
                 #expect(exporter.configuration.timeout == .milliseconds(1234))
+                #expect(exporter.configuration.protocol == .httpJSON)
+                let protobuf = try telemetry(variables) { $0.exporters = [.otlp(protocol: .httpProtobuf)] }
+                let protobufExporter = try #require(protobuf.exporters.first as? OTLPHTTPExporter)
+                #expect(protobufExporter.configuration.protocol == .httpProtobuf)
+                #expect(protobufExporter.configuration.endpoint == "http://env:4318/v1/traces")
                 let exact = try telemetry(variables) { $0.exporters = [.otlp(OTLPHTTPExporterConfiguration(endpoint: "http://exact/v1/traces"))] }
                 let exactExporter = try #require(exact.exporters.first as? OTLPHTTPExporter)
                 #expect(exactExporter.configuration.headers.isEmpty && exactExporter.configuration.timeout == .seconds(10))
+                #expect(exactExporter.configuration.protocol == .httpProtobuf)
                 await instance.shutdown(timeout: .seconds(5))
+                await protobuf.shutdown(timeout: .seconds(5))
                 await exact.shutdown(timeout: .seconds(5))
             }
         }

@@ -22,7 +22,18 @@ final class TestHTTPServer: Sendable {
     struct Response: Sendable {
         var status: Int
         var headers: [String: String] = [:]
-        var body: String = ""
+        var body: [UInt8] = []
+
+        init(status: Int, headers: [String: String] = [:], body: String = "") {
+            self.init(status: status, headers: headers, bytes: Array(body.utf8))
+        }
+
+        /// A response with a binary body (protobuf).
+        init(status: Int, headers: [String: String] = [:], bytes: [UInt8]) {
+            self.status = status
+            self.headers = headers
+            self.body = bytes
+        }
 
         static let ok = Response(status: 200, headers: ["Content-Type": "application/json"], body: "{}")
     }
@@ -129,10 +140,10 @@ final class TestHTTPServer: Sendable {
             case .neverAnswer:
                 state.withLock { $0.heldConnections.append(connection) }
             case .respond(let response):
-                var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.utf8.count)\r\nConnection: close\r\n"
+                var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
                 for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
-                text += "\r\n" + response.body
-                send(Array(text.utf8), to: connection)
+                text += "\r\n"
+                send(Array(text.utf8) + response.body, to: connection)
                 close(connection)
             }
         }

@@ -62,6 +62,7 @@ public final class Telemetry: Sendable {
                 if let headers = overrides.headers { otlp.headers = headers }
                 if let timeout = overrides.timeout { otlp.timeout = timeout }
                 if let compression = overrides.compression { otlp.compression = compression }
+                if let `protocol` = overrides.protocol { otlp.protocol = `protocol` }
                 if let retry = overrides.retry { otlp.retry = retry }
                 exporters.append(OTLPHTTPExporter(configuration: otlp))
             case .otlpConfigured(let otlp):

@@ -24,9 +24,9 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     /// Body compression. `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, else
     /// `OTEL_EXPORTER_OTLP_COMPRESSION` (`none` or `gzip`); default `none`.
     public var compression: OTLPCompression
-    /// The wire protocol. `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`;
-    /// default `http/json`, the only one spoken so far: `http/protobuf` and `grpc` are reported
-    /// and replaced by `http/json`. (The spec's default is `http/protobuf`.)
+    /// The wire encoding. `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`
+    /// (`http/protobuf` or `http/json`; `grpc` is reported and ignored); default `http/protobuf`,
+    /// the specification's default.
     public var `protocol`: OTLPProtocol
     /// When and how often a failed request is retried. Code only; default ``OTLPRetryPolicy/init(maxAttempts:initialBackoff:maxBackoff:jitter:)``.
     public var retry: OTLPRetryPolicy
@@ -44,7 +44,7 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     public init(
         endpoint: String = OTLPHTTPExporterConfiguration.defaultEndpoint, headers: [String: String] = [:],
         timeout: Duration = .seconds(10), compression: OTLPCompression = .none,
-        protocol: OTLPProtocol = .httpJSON, retry: OTLPRetryPolicy = OTLPRetryPolicy(),
+        protocol: OTLPProtocol = .httpProtobuf, retry: OTLPRetryPolicy = OTLPRetryPolicy(),
         maxRequestBodySize: Int = 64 * 1024 * 1024, maxResponseBodySize: Int = 4 * 1024 * 1024
     ) {
         self.endpoint = endpoint
@@ -74,10 +74,15 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
             ?? environment.choice("OTEL_EXPORTER_OTLP_COMPRESSION", compressions) {
             configuration.compression = OTLPCompression(rawValue: name) ?? .none
         }
-        if let variable = ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]
-            .first(where: { environment.choice($0, ["grpc", "http/protobuf", "http/json"]) != nil }),
-           let name = environment.string(variable)?.lowercased(), name != OTLPProtocol.httpJSON.rawValue {
-            environment.invalid(variable, name, "this exporter speaks http/json only for now (http/protobuf is planned); using http/json")
+        for variable in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+            // An unknown value is reported by `choice` and ignored; so is grpc, which is known
+            // but not spoken here. Either way the next variable, else the default, applies.
+            guard let name = environment.choice(variable, ["grpc", "http/protobuf", "http/json"]) else { continue }
+            if let spoken = OTLPProtocol(rawValue: name) {
+                configuration.protocol = spoken
+                break
+            }
+            environment.invalid(variable, name, "this exporter speaks OTLP/HTTP only (http/protobuf or http/json), not gRPC; ignoring it")
         }
         for suffix in ["CERTIFICATE", "CLIENT_KEY", "CLIENT_CERTIFICATE"] {
             for variable in ["OTEL_EXPORTER_OTLP_TRACES_\(suffix)", "OTEL_EXPORTER_OTLP_\(suffix)"] {
@@ -115,14 +120,24 @@ public enum OTLPCompression: String, Sendable, Hashable, CaseIterable {
     case gzip
 }
 
-/// The OTLP wire protocol (`OTEL_EXPORTER_OTLP_PROTOCOL`). Only `http/json` exists so far;
-/// `http/protobuf` will add a case and an ``OTLPTraceEncoding``, nothing else.
+/// The OTLP/HTTP wire encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+///
+/// The default is `http/protobuf`: the specification says an SDK SHOULD default to it, every
+/// collector and vendor endpoint accepts it (some accept nothing else), and its bodies are
+/// about half the size of JSON's. `http/json` is there for endpoints and debugging proxies
+/// that want text. gRPC is not spoken. The file exporter writes JSON Lines whatever this says.
+/// https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specify-protocol
 public enum OTLPProtocol: String, Sendable, Hashable, CaseIterable {
+    /// Binary protobuf, `Content-Type: application/x-protobuf` (``OTLPProtobufEncoder``).
+    case httpProtobuf = "http/protobuf"
+    /// The protobuf JSON mapping with OTLP's changes, `Content-Type: application/json`
+    /// (``OTLPJSONEncoder``).
     case httpJSON = "http/json"
 
     /// The encoding that writes this protocol's request bodies.
     public var encoding: any OTLPTraceEncoding {
         switch self {
+        case .httpProtobuf: OTLPProtobufEncoder()
         case .httpJSON: OTLPJSONEncoder()
         }
     }

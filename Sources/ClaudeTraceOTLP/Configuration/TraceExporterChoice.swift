@@ -9,7 +9,7 @@ import ClaudeTraceCore
 ///
 /// | value | exporter |
 /// |---|---|
-/// | `otlp` (default) | ``OTLPHTTPExporter``, configured by `OTEL_EXPORTER_OTLP_*` |
+/// | `otlp` (default) | ``OTLPHTTPExporter``, configured by `OTEL_EXPORTER_OTLP_*` (`http/protobuf` unless `OTEL_EXPORTER_OTLP_PROTOCOL` says `http/json`) |
 /// | `otlp/file` | ``OTLPFileExporter`` appending to `OTEL_EXPORTER_OTLP_FILE_PATH` (default `traces.jsonl`); our own name, not in the spec |
 /// | `otlp/stdout` | ``OTLPFileExporter`` writing JSON Lines to standard output (the spec's Development value) |
 /// | `console` | `ConsoleSpanExporter`, one readable line per span, through a simple processor |
@@ -35,6 +35,7 @@ public struct TraceExporterChoice: Sendable {
         var headers: [String: String]?
         var timeout: Duration?
         var compression: OTLPCompression?
+        var `protocol`: OTLPProtocol?
         var retry: OTLPRetryPolicy?
     }
 
@@ -42,13 +43,17 @@ public struct TraceExporterChoice: Sendable {
 
     /// OTLP/HTTP to a collector. Each argument left nil comes from its `OTEL_EXPORTER_OTLP_*`
     /// variable, else its default (see ``OTLPHTTPExporterConfiguration``).
-    /// - Parameter endpoint: the full traces URL, used as is, e.g.
-    ///   `http://collector:4318/v1/traces` (like `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    /// - Parameters:
+    ///   - endpoint: the full traces URL, used as is, e.g. `http://collector:4318/v1/traces`
+    ///     (like `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    ///   - protocol: `.httpProtobuf` (the default) or `.httpJSON` (like
+    ///     `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`).
     public static func otlp(
         endpoint: String? = nil, headers: [String: String]? = nil, timeout: Duration? = nil,
-        compression: OTLPCompression? = nil, retry: OTLPRetryPolicy? = nil
+        compression: OTLPCompression? = nil, protocol: OTLPProtocol? = nil, retry: OTLPRetryPolicy? = nil
     ) -> TraceExporterChoice {
-        TraceExporterChoice(kind: .otlp(OTLPOverrides(endpoint: endpoint, headers: headers, timeout: timeout, compression: compression, retry: retry)))
+        TraceExporterChoice(kind: .otlp(OTLPOverrides(
+            endpoint: endpoint, headers: headers, timeout: timeout, compression: compression, protocol: `protocol`, retry: retry)))
     }
 
     /// OTLP/HTTP exactly as `configuration` says; no environment variable is read.

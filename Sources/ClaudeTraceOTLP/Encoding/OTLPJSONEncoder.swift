@@ -24,85 +24,45 @@ public struct OTLPJSONEncoder: OTLPTraceEncoding {
 
     /// Appends one `ExportTraceServiceRequest` holding `spans` to `buffer`.
     public func encode(_ spans: ArraySlice<SpanData>, into buffer: inout [UInt8]) {
-        let groups = Self.group(spans)
-        var output: [UInt8] = []
-        swap(&output, &buffer)
-        var writer = JSONWriter(appendingTo: consume output)
-        writer.write("{\"resourceSpans\":[")
-        for (resourceIndex, group) in groups.enumerated() {
-            if resourceIndex > 0 { writer.write(UInt8(ascii: ",")) }
-            writer.write("{\"resource\":{")
-            writer.appendAttributesField(group.resource.attributes, leadingComma: false)
-            writer.write("},\"scopeSpans\":[")
-            for (scopeIndex, scopeGroup) in group.scopes.enumerated() {
-                if scopeIndex > 0 { writer.write(UInt8(ascii: ",")) }
-                writer.write("{\"scope\":")
-                writer.appendScope(scopeGroup.scope)
-                writer.write(",\"spans\":[")
-                for (spanIndex, position) in scopeGroup.positions.enumerated() {
-                    if spanIndex > 0 { writer.write(UInt8(ascii: ",")) }
-                    writer.appendSpan(spans[position])
+        // Spans are read in place through a buffer pointer: subscripting the slice copies each
+        // span (a retain and a release per reference it holds).
+        spans.withUnsafeBufferPointer { spans in
+            let groups = ResourceGroup.grouping(spans)
+            var output: [UInt8] = []
+            swap(&output, &buffer)
+            var writer = JSONWriter(appendingTo: consume output)
+            writer.write("{\"resourceSpans\":[")
+            for (resourceIndex, group) in groups.enumerated() {
+                if resourceIndex > 0 { writer.write(UInt8(ascii: ",")) }
+                writer.write("{\"resource\":{")
+                writer.appendAttributesField(group.resource.attributes, leadingComma: false)
+                writer.write("},\"scopeSpans\":[")
+                for (scopeIndex, scopeGroup) in group.scopes.enumerated() {
+                    if scopeIndex > 0 { writer.write(UInt8(ascii: ",")) }
+                    writer.write("{\"scope\":")
+                    writer.appendScope(scopeGroup.scope)
+                    writer.write(",\"spans\":[")
+                    for (spanIndex, position) in scopeGroup.positions.enumerated() {
+                        if spanIndex > 0 { writer.write(UInt8(ascii: ",")) }
+                        writer.appendSpan(spans[position])
+                    }
+                    writer.write(UInt8(ascii: "]"))
+                    if !scopeGroup.scope.schemaURL.isEmpty {
+                        writer.write(",\"schemaUrl\":")
+                        writer.writeString(scopeGroup.scope.schemaURL)
+                    }
+                    writer.write(UInt8(ascii: "}"))
                 }
                 writer.write(UInt8(ascii: "]"))
-                if !scopeGroup.scope.schemaURL.isEmpty {
+                if !group.resource.schemaURL.isEmpty {
                     writer.write(",\"schemaUrl\":")
-                    writer.writeString(scopeGroup.scope.schemaURL)
+                    writer.writeString(group.resource.schemaURL)
                 }
                 writer.write(UInt8(ascii: "}"))
             }
-            writer.write(UInt8(ascii: "]"))
-            if !group.resource.schemaURL.isEmpty {
-                writer.write(",\"schemaUrl\":")
-                writer.writeString(group.resource.schemaURL)
-            }
-            writer.write(UInt8(ascii: "}"))
+            writer.write("]}")
+            buffer = writer.finish()
         }
-        writer.write("]}")
-        buffer = writer.finish()
-    }
-
-    struct ResourceGroup {
-        let resource: Resource
-        var scopes: [ScopeGroup]
-    }
-
-    struct ScopeGroup {
-        let scope: InstrumentationScope
-        var positions: [Int]
-    }
-
-    /// Spans grouped by resource, then scope, keeping the order in which each first appears.
-    /// Batches usually hold one resource and a few scopes, so the last group used is checked
-    /// first and the rest linearly.
-    static func group(_ spans: ArraySlice<SpanData>) -> [ResourceGroup] {
-        var groups: [ResourceGroup] = []
-        var lastResource = -1, lastScope = -1
-        for position in spans.indices {
-            let span = spans[position]
-            let resourceIndex: Int
-            if lastResource >= 0, groups[lastResource].resource == span.resource {
-                resourceIndex = lastResource
-            } else if let found = groups.firstIndex(where: { $0.resource == span.resource }) {
-                resourceIndex = found
-                lastScope = -1
-            } else {
-                groups.append(ResourceGroup(resource: span.resource, scopes: []))
-                resourceIndex = groups.count - 1
-                lastScope = -1
-            }
-            lastResource = resourceIndex
-            if lastScope >= 0, lastScope < groups[resourceIndex].scopes.count,
-               groups[resourceIndex].scopes[lastScope].scope == span.scope {
-                groups[resourceIndex].scopes[lastScope].positions.append(position)
-            } else if let found = groups[resourceIndex].scopes.firstIndex(where: { $0.scope == span.scope }) {
-                groups[resourceIndex].scopes[found].positions.append(position)
-                lastScope = found
-            } else {
-                groups[resourceIndex].scopes.append(ScopeGroup(scope: span.scope, positions: [position]))
-                lastScope = groups[resourceIndex].scopes.count - 1
-            }
-        }
-        return groups
     }
 }
 

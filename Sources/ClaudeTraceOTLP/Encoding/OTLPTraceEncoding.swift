@@ -2,10 +2,10 @@ import ClaudeTraceCore
 
 /// Turns a batch of spans into the body of an OTLP `ExportTraceServiceRequest`.
 ///
-/// The HTTP exporter is written against this protocol so that another wire encoding (binary
-/// protobuf for `http/protobuf`) can be plugged in without touching transport, retries or
-/// configuration. Implementations append to a caller-owned buffer, which the exporter reuses
-/// from one export to the next.
+/// The HTTP exporter is written against this protocol, so that the wire encoding
+/// (``OTLPProtobufEncoder`` for `http/protobuf`, ``OTLPJSONEncoder`` for `http/json`) is
+/// chosen without touching transport, retries or configuration. Implementations append to a
+/// caller-owned buffer, which the exporter reuses from one export to the next.
 public protocol OTLPTraceEncoding: Sendable {
     /// The `Content-Type` of the bodies this encoding produces, e.g. `application/json`.
     var contentType: String { get }

@@ -13,7 +13,7 @@ final class HTTPTransport: Sendable {
     /// What came back.
     enum Outcome: Sendable {
         /// A response; `body` is empty and `bodyTooLarge` set when it passed the cap.
-        case response(status: Int, retryAfter: String?, body: Data, bodyTooLarge: Bool)
+        case response(status: Int, contentType: String?, retryAfter: String?, body: Data, bodyTooLarge: Bool)
         /// No response: the connection failed or broke, or the request timed out in URLSession.
         case failed(URLError)
         /// The calling task was cancelled.
@@ -128,7 +128,8 @@ private final class TransferDelegate: NSObject, URLSessionDataDelegate, Sendable
         let http = task.response as? HTTPURLResponse
         if let http, transfer.tooLarge || error == nil {
             transfer.continuation.resume(returning: .response(
-                status: http.statusCode, retryAfter: http.value(forHTTPHeaderField: "Retry-After"),
+                status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"),
+                retryAfter: http.value(forHTTPHeaderField: "Retry-After"),
                 body: transfer.body, bodyTooLarge: transfer.tooLarge))
         } else if let error = error as? URLError, error.code == .cancelled {
             transfer.continuation.resume(returning: .cancelled)

@@ -5,17 +5,22 @@ import FoundationNetworking
 #endif
 import Synchronization
 
-/// Sends spans to an OpenTelemetry collector over OTLP/HTTP, as JSON
-/// (`Content-Type: application/json`) POSTed to ``OTLPHTTPExporterConfiguration/endpoint``.
+/// Sends spans to an OpenTelemetry collector over OTLP/HTTP, POSTed to
+/// ``OTLPHTTPExporterConfiguration/endpoint``.
 ///
+/// - Bodies are binary protobuf (`application/x-protobuf`, ``OTLPProtobufEncoder``) by default,
+///   as the specification recommends, or JSON (`application/json`, ``OTLPJSONEncoder``) when
+///   ``OTLPHTTPExporterConfiguration/protocol`` is ``OTLPProtocol/httpJSON``
+///   (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`).
 /// - Each export is one request (split in halves while the body is over
 ///   ``OTLPHTTPExporterConfiguration/maxRequestBodySize``), never an empty one.
 /// - HTTP 429, 502, 503, 504 and connection failures are retried as ``OTLPRetryPolicy`` says,
 ///   honouring `Retry-After` (seconds or an HTTP date); any other status fails the export
 ///   without a retry. Everything, retries included, ends by
 ///   ``OTLPHTTPExporterConfiguration/timeout``.
-/// - A `partialSuccess` in the response is reported through ``Diagnostics`` and counted; it is
-///   never retried.
+/// - A partial success in the response (an `ExportTraceServiceResponse` in protobuf or JSON, as
+///   its `Content-Type` says) is reported through ``Diagnostics`` and counted; it is never
+///   retried.
 /// - Cancelling the calling task (the batch processor does at its export timeout) cancels the
 ///   request in flight. ``shutdown()`` ends back-off waits and requests at once.
 ///
@@ -168,7 +173,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 $0.requests += 1
                 if attempt > 1 { $0.retries += 1 }
             }
-            let verdict = ResponseVerdict(await send(request, deadline: deadline), spanCount: spanCount)
+            let verdict = ResponseVerdict(await send(request, deadline: deadline), spanCount: spanCount, requestContentType: encoding.contentType)
             switch verdict {
             case .delivered(let rejected, let message):
                 report(rejected: rejected, of: spanCount, message: message)

@@ -17,7 +17,9 @@ enum ResponseVerdict: Equatable {
 
     static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
-    init(_ attempt: OTLPHTTPExporter.Attempt, spanCount: Int) {
+    /// The verdict on `attempt`, whose request was encoded as `requestContentType` (the
+    /// encoding a response without a `Content-Type` of its own is read in).
+    init(_ attempt: OTLPHTTPExporter.Attempt, spanCount: Int, requestContentType: String) {
         switch attempt {
         case .timedOut:
             self = .interrupted(reason: "the export timeout passed before the collector answered")
@@ -32,50 +34,21 @@ enum ResponseVerdict: Equatable {
             default:
                 self = .retryable(reason: "no response (\(Self.describe(error)))", retryAfter: nil, isConnectionFailure: true)
             }
-        case .outcome(.response(let status, let retryAfter, let body, let bodyTooLarge)):
+        case .outcome(.response(let status, let contentType, let retryAfter, let body, let bodyTooLarge)):
+            let format = ResponseBody.Format(responseContentType: contentType, requestContentType: requestContentType, body: body)
             if bodyTooLarge {
                 self = .failed(reason: "HTTP \(status) with a response body over the size limit")
             } else if (200..<300).contains(status) {
-                let partial = Self.partialSuccess(body)
+                let partial = ResponseBody.partialSuccess(body, format: format)
                 self = .delivered(rejected: partial.rejected, message: partial.message)
             } else if Self.retryableStatuses.contains(status) {
                 let delay = retryAfter.flatMap { RetryAfter.delay($0) }
                 let suffix = retryAfter.map { ", Retry-After: \($0)" } ?? ""
-                self = .retryable(reason: "HTTP \(status)\(Self.message(body).map { " (\($0))" } ?? "")\(suffix)", retryAfter: delay, isConnectionFailure: false)
+                self = .retryable(reason: "HTTP \(status)\(ResponseBody.errorMessage(body, format: format).map { " (\($0))" } ?? "")\(suffix)", retryAfter: delay, isConnectionFailure: false)
             } else {
-                self = .failed(reason: "HTTP \(status)\(Self.message(body).map { " (\($0))" } ?? "")")
+                self = .failed(reason: "HTTP \(status)\(ResponseBody.errorMessage(body, format: format).map { " (\($0))" } ?? "")")
             }
         }
-    }
-
-    /// `partialSuccess.rejectedSpans` (a string or a number) and `errorMessage`; zeros when the
-    /// body is empty, not JSON, or has no partial success.
-    static func partialSuccess(_ body: Data) -> (rejected: Int, message: String) {
-        guard !body.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let partial = object["partialSuccess"] as? [String: Any]
-        else { return (0, "") }
-        let message = partial["errorMessage"] as? String ?? ""
-        let rejected: Int
-        switch partial["rejectedSpans"] {
-        case let text as String: rejected = Int(text) ?? 0
-        case let number as NSNumber: rejected = number.intValue
-        default: rejected = 0
-        }
-        return (max(0, rejected), message)
-    }
-
-    /// The `message` of a `google.rpc.Status` error body, or the start of a plain-text body.
-    static func message(_ body: Data) -> String? {
-        guard !body.isEmpty else { return nil }
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-           let message = object["message"] as? String {
-            return String(message.prefix(300))
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self)
-            .filter { !$0.isNewline }
-            .trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? nil : text
     }
 
     static func describe(_ error: URLError) -> String {
