@@ -1,9 +1,11 @@
 // Commands the OTLP integration tests (Integration/tests/test_otlp_*.py) drive.
 //
-//   otlp-export [--endpoint URL] [--file PATH] [--spans N] [--timeout-ms N] [--retry-initial-ms N]
-//               [--gzip] [--header k=v]… [--batch-size N] [--schedule-delay-ms N]
-//               [--export-timeout-ms N] [--shutdown-timeout-ms N] [--finite-doubles]
-//       Builds a provider with the OTLP/HTTP exporter (--endpoint, the full traces URL) and/or
+//   otlp-export [--endpoint URL] [--protocol http/protobuf|http/json] [--file PATH] [--spans N]
+//               [--timeout-ms N] [--retry-initial-ms N] [--gzip] [--header k=v]… [--batch-size N]
+//               [--schedule-delay-ms N] [--export-timeout-ms N] [--shutdown-timeout-ms N]
+//               [--finite-doubles]
+//       Builds a provider with the OTLP/HTTP exporter (--endpoint, the full traces URL; its
+//       encoding is --protocol, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf) and/or
 //       the file exporter (--file); with neither, OTEL_* variables decide. Creates N spans that
 //       cover every field and attribute type, shuts down, and prints a JSON summary of what it
 //       sent (the spans, as plain JSON written independently of the OTLP encoder) and what the
@@ -67,6 +69,11 @@ enum OTLPProbe {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
         }
         var exporters: [TraceExporterChoice] = []
+        var wireProtocol: OTLPProtocol?
+        if let name = arguments.string("--protocol") {
+            guard let named = OTLPProtocol(rawValue: name) else { throw OTLPProbeFailure(description: "unknown --protocol \(name)") }
+            wireProtocol = named
+        }
         if let endpoint = arguments.string("--endpoint") {
             var headers: [String: String] = [:]
             for header in arguments.all("--header") {
@@ -77,6 +84,7 @@ enum OTLPProbe {
                 endpoint: endpoint, headers: headers.isEmpty ? nil : headers,
                 timeout: arguments.int("--timeout-ms").map { .milliseconds($0) },
                 compression: arguments.flag("--gzip") ? .gzip : nil,
+                protocol: wireProtocol,
                 retry: arguments.int("--retry-initial-ms").map { OTLPRetryPolicy(initialBackoff: .milliseconds($0)) }))
         }
         if let path = arguments.string("--file") { exporters.append(.file(path)) }
@@ -204,7 +212,8 @@ enum OTLPProbe {
         switch exporter {
         case let http as OTLPHTTPExporter:
             let statistics = http.statistics
-            return ["type": "otlp", "endpoint": http.configuration.endpoint, "requests": statistics.requests,
+            return ["type": "otlp", "endpoint": http.configuration.endpoint, "protocol": http.configuration.protocol.rawValue,
+                    "requests": statistics.requests,
                     "retries": statistics.retries, "exportedSpans": statistics.exportedSpans,
                     "rejectedSpans": statistics.rejectedSpans, "failedSpans": statistics.failedSpans]
         case let file as OTLPFileExporter:

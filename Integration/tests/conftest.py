@@ -6,7 +6,8 @@
   receiver on a free port, printing every span it receives (`--debug-log traces
   --debug-log-verbosity detailed`) into a log file; killed by pid at teardown.
 - `CaptureServer`: a tiny collector double that records request bodies and answers as told.
-- `run_probe_otlp(...)`, `otlp_to_proto(...)`: running the probe and checking OTLP-JSON against the
+- `run_probe_otlp(...)`, `otlp_to_proto(...)`, `request_message(...)`: running the probe and
+  reading what it sent (OTLP-JSON or binary protobuf, as the request's Content-Type says) with the
   official `opentelemetry-proto` classes.
 """
 
@@ -411,6 +412,25 @@ def otlp_to_proto(request):
                 for link in span.get("links", []):
                     link["traceId"], link["spanId"] = b64(link["traceId"]), b64(link["spanId"])
     return json_format.ParseDict(converted, ExportTraceServiceRequest(), ignore_unknown_fields=False)
+
+
+def request_message(request):
+    """The official `ExportTraceServiceRequest` a captured HTTP request carries, parsed as its
+    Content-Type says: binary protobuf with `ExportTraceServiceRequest.FromString`, which must
+    also re-serialize to exactly the bytes sent (our encoder writes the canonical encoding:
+    fields in number order, defaults left out); JSON checked for OTLP's deviations, then parsed
+    strictly."""
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest  # noqa: PLC0415
+
+    content_type = request["headers"]["content-type"]
+    if content_type == "application/x-protobuf":
+        message = ExportTraceServiceRequest.FromString(request["body"])
+        assert message.SerializeToString(deterministic=True) == request["body"], "the protobuf body is not canonical"
+        return message
+    assert content_type == "application/json", content_type
+    body = json.loads(request["body"])
+    check_otlp_deviations(body)
+    return otlp_to_proto(body)
 
 
 def _same_double(actual, expected_text):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import run_probe_otlp
+from conftest import request_message, run_probe_otlp
 
 
 @pytest.mark.parametrize("base, path", [("", "/v1/traces"), ("/", "/v1/traces"), ("/base/", "/base/v1/traces"), ("/base", "/base/v1/traces")])
@@ -33,7 +33,7 @@ def test_headers_are_percent_decoded_and_compression_is_applied(probe, capture_s
     headers = server.requests[0]["headers"]
     assert headers["authorization"] == "Bearer abc" and headers["x-tenant"] == "a,b"
     assert headers["content-encoding"] == "gzip"
-    assert json.loads(server.requests[0]["body"])["resourceSpans"]
+    assert request_message(server.requests[0]).resource_spans
 
 
 def test_otlp_file_writes_json_lines_to_the_configured_path(probe, tmp_path):
@@ -44,12 +44,33 @@ def test_otlp_file_writes_json_lines_to_the_configured_path(probe, tmp_path):
     assert run.exporter("file")["path"] == str(path)
 
 
-def test_a_protocol_other_than_http_json_is_reported_and_json_is_sent(probe, capture_server):
+@pytest.mark.parametrize("variables, content_type", [
+    ({}, "application/x-protobuf"),
+    ({"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, "application/json"),
+    ({"OTEL_EXPORTER_OTLP_PROTOCOL": "HTTP/JSON"}, "application/json"),
+    ({"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}, "application/x-protobuf"),
+    ({"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"}, "application/json"),
+])
+def test_the_protocol_is_http_protobuf_unless_a_variable_says_http_json(probe, capture_server, variables, content_type):
+    server = capture_server()
+    run = run_probe_otlp(probe, "--spans", 3, env={"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.port}", **variables})
+    assert "OTEL_EXPORTER_OTLP" not in run.stderr
+    assert [r["headers"]["content-type"] for r in server.requests] == [content_type]
+    assert len(request_message(server.requests[0]).resource_spans[0].scope_spans[0].spans) == 3
+
+
+def test_grpc_is_reported_and_ignored(probe, capture_server):
     server = capture_server()
     run = run_probe_otlp(probe, "--spans", 3, env={
-        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.port}", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"})
-    assert 'OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf" is invalid' in run.stderr
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.port}", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc",
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"})
+    assert 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc" is invalid' in run.stderr
+    # The traces variable is ignored, so the generic one applies.
     assert server.requests[0]["headers"]["content-type"] == "application/json"
+    alone = run_probe_otlp(probe, "--spans", 3, env={
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{server.port}", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"})
+    assert 'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is invalid' in alone.stderr
+    assert server.requests[1]["headers"]["content-type"] == "application/x-protobuf"
 
 
 def test_invalid_values_are_reported_by_name_and_defaults_apply(probe, capture_server):

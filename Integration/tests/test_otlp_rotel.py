@@ -1,13 +1,18 @@
-"""A few hundred spans through OTLPHTTPExporter into a real collector (rotel), whose detailed
-debug log must show every span with its ids, kind, status, attributes, events and links intact.
+"""A few hundred spans through OTLPHTTPExporter into a real collector (rotel), in both
+encodings, whose detailed debug log must show every span with its ids, kind, status,
+attributes, events and links intact.
 
-rotel (0.0.1a15) rejects the protobuf JSON mapping's "NaN"/"Infinity" strings for doubles with
-HTTP 400 (its serde decoder wants a number), so the probe runs with --finite-doubles here; the
-conformance suite covers the special values against the official proto definitions. rotel does
-not print span flags or dropped counts; those are checked there too.
+In protobuf (the default) doubles travel as their IEEE bits, NaN and ±Infinity included. rotel
+(0.0.1a15) rejects the protobuf JSON mapping's "NaN"/"Infinity" strings for doubles with HTTP 400
+(its serde decoder wants a number), so the JSON run uses --finite-doubles; the conformance suite
+covers the special values in JSON against the official proto definitions. rotel does not print
+span flags or dropped counts; those are checked there too.
 """
 
+import math
 from decimal import Decimal
+
+import pytest
 
 from conftest import run_probe_otlp
 
@@ -17,8 +22,14 @@ CODES = {0: None, 1: "STATUS_CODE_OK", 2: "STATUS_CODE_ERROR"}
 
 
 def rust_double(text):
-    """A double as Rust's `Display` prints it: every digit, no exponent, no trailing `.0`."""
-    digits = format(Decimal(repr(float(text))), "f")
+    """A double as Rust's `Display` prints it: every digit, no exponent, no trailing `.0`;
+    `NaN`, `inf`, `-inf`."""
+    value = float(text)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    digits = format(Decimal(repr(value)), "f")
     if "." in digits:
         digits = digits.rstrip("0").rstrip(".")
     return digits
@@ -41,9 +52,12 @@ def assert_attributes_printed(printed, expected, context):
         assert line in printed["attributes_text"], f"{context}: {line!r} not in rotel's output"
 
 
-def test_hundreds_of_spans_arrive_in_rotel_intact(probe, rotel):
-    run = run_probe_otlp(probe, "--endpoint", rotel.endpoint, "--spans", SPANS, "--batch-size", 64, "--finite-doubles")
+@pytest.mark.parametrize("protocol", ["http/protobuf", "http/json"])
+def test_hundreds_of_spans_arrive_in_rotel_intact(probe, rotel, protocol):
+    finite = ["--finite-doubles"] if protocol == "http/json" else []
+    run = run_probe_otlp(probe, "--endpoint", rotel.endpoint, "--protocol", protocol, "--spans", SPANS, "--batch-size", 64, *finite)
     otlp = run.exporter("otlp")
+    assert otlp["protocol"] == protocol
     assert otlp["exportedSpans"] == SPANS and otlp["failedSpans"] == 0, run.stderr
     assert "OTLPHTTPExporter" not in run.stderr
 
@@ -76,7 +90,11 @@ def test_hundreds_of_spans_arrive_in_rotel_intact(probe, rotel):
             assert link.get("TraceState", "") == want["traceState"], context
             assert_attributes_printed(link, want["attributes"], f"{context} link")
 
-    # The probe's shapes are all there: remote parents, errors with exception events, links.
+    # The probe's shapes are all there: remote parents, errors with exception events, links, and
+    # in protobuf the special doubles.
+    if not finite:
+        specials = {s["attributes"]["double.special"][1] for s in run.spans}
+        assert specials == {"nan", "inf", "-inf"}, specials
     assert any(s["status"]["code"] == 2 and any(e["name"] == "exception" for e in s["events"]) for s in run.spans)
     assert any(s["links"] for s in run.spans)
     assert any(s["droppedAttributesCount"] and s["droppedEventsCount"] for s in run.spans)
