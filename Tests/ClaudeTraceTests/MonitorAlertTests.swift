@@ -1,11 +1,10 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import ClaudeTrace
 
 /// Collects delivered alert notifications.
 final class AlertInbox: Sendable {
-    private let alerts = Mutex<[AlertNotification]>([])
+    private let alerts = Locked<[AlertNotification]>([])
     var all: [AlertNotification] { alerts.withLock { $0 } }
     var handler: @Sendable (AlertNotification) -> Void { { alert in self.alerts.withLock { $0.append(alert) } } }
 }

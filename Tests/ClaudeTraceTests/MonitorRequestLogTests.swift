@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ClaudeTrace
 
@@ -140,7 +141,7 @@ struct MonitorRequestLogTests {
 
 /// A one-shot gate a background thread can wait on (briefly: the test opens it at once).
 final class Gate: Sendable {
-    private let opened = Synchronization.Atomic(false)
+    private let opened = Atomic(false)
     func open() { opened.store(true, ordering: .releasing) }
     func wait() { while !opened.load(ordering: .acquiring) { usleep(1_000) } }
 }
@@ -148,5 +149,3 @@ final class Gate: Sendable {
 extension Bool {
     func ignore() {}
 }
-
-import Synchronization

@@ -84,9 +84,10 @@ func makeMonitor(
         limits: limits))
 }
 
-/// Collects strings handed over from the monitor's background task.
+/// Collects strings handed over from the monitor's background task. (`Locked`, not `Mutex`:
+/// the thread sanitizer sees its pthread mutex.)
 final class LineCollector: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     var destination: LogDestination { .lines { line in self.lines.withLock { $0.append(line) } } }
 }
@@ -119,6 +120,29 @@ struct MonitorTests {
         #expect(snapshot.cost.byModel.map(\.name) == ["claude-haiku-4-5"])
         #expect(snapshot.cost.totalUSD == 0.5)
         #expect(snapshot.latency.duration?.p50 ?? 0 > 1.97)
+    }
+
+    @Test("keys built at run time (a new string each span) are read like literal ones")
+    func runtimeKeys() {
+        let monitor = makeMonitor()
+        for index in 0..<300 {
+            // Fresh heap strings every time: the key cache cannot recognise them by identity.
+            let prefix = String(repeating: "gen_ai.", count: 1)
+            var attributes = Attributes()
+            attributes[prefix + "provider.name"] = .string(["anthropic"][0])
+            attributes[prefix + "request.model"] = .string("claude-haiku-4-5-\(index % 2)")
+            attributes["claude." + "cost.usd"] = 0.5
+            attributes["user" + ".id"] = .string("u-\(index % 3)")
+            attributes["x-\(index)-\(String(repeating: "z", count: 20))"] = 1
+            monitor.onEnd(SpanData(
+                name: "chat", context: SpanContext(traceID: TraceID(high: 9, low: UInt64(index + 1)), spanID: SpanID(UInt64(index + 1))),
+                startTimeNanoseconds: 0, endTimeNanoseconds: 1_000_000, attributes: attributes))
+        }
+        let snapshot = monitor.snapshot()
+        #expect(snapshot.calls.total == 300)
+        #expect(snapshot.cost.totalUSD == 150)
+        #expect(snapshot.cost.byModel.map(\.calls) == [150, 150])
+        #expect(snapshot.usage.uniqueUsersToday == 3)
     }
 
     @Test("the response model wins over the requested one")

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The attribute keys the monitor reads: the client's constants (reference/claude-spans.md),
 /// plus the one the monitor writes on feedback spans.
 enum MonitorAttributeKey {
@@ -77,6 +79,9 @@ struct ClaudeCall {
         case inputTokens, statusCode, priceUnknown, outputTokens, systemInstructions, timeToFirstChunk
         case cacheReadTokens, cacheCreationTokens, costPicodollars
 
+        /// The number of cases (raw values are `0..<count`).
+        static var count: UInt8 { Field.costPicodollars.rawValue + 1 }
+
         typealias Key = MonitorAttributeKey
         static let byKey: [String: Field] = [
             Key.userID: .userID, Key.errorType: .errorType, Key.system: .system, Key.retries: .retries,
@@ -102,17 +107,18 @@ struct ClaudeCall {
         var systemIsAnthropic = false
         var isChat = true
         var hasResponseModel = false
-        let keys = AttributeKeyCache.current
-        var unseen: [String] = []
+        var sawUnseenKey = false
+        AttributeKeyCache.current._withUnsafeGuaranteedRef { keys in
         for (key, value) in span.attributes {
             let code = keys.lookup(key)
             let field: Field
-            if let known = Field(rawValue: code) {
-                field = known
+            if code < Field.count {
+                // The cache only stores raw values of `Field` below `count`.
+                field = unsafeBitCast(code, to: Field.self)
             } else if code == AttributeKeyCache.other {
                 continue
             } else {
-                unseen.append(key)
+                sawUnseenKey = true
                 guard let known = Field.byKey[key] else { continue }
                 field = known
             }
@@ -147,7 +153,9 @@ struct ClaudeCall {
             case .systemInstructions: if readContent, case .string(let text) = value { systemInstructions = text }
             }
         }
-        if !unseen.isEmpty { AttributeKeyCache.learn(unseen) }
+        // Learnt once per key (a second pass, so the first does not keep copies of keys).
+        if sawUnseenKey { AttributeKeyCache.learn(span.attributes.keys.filter { keys.lookup($0) == AttributeKeyCache.unseen }) }
+        }
         guard isAnthropic ?? systemIsAnthropic, isChat else { return nil }
         isError = span.status.isError || errorCategory != nil
         durationSeconds = span.durationSeconds
@@ -180,19 +188,27 @@ extension AttributeValue {
 /// place while it is in the table.
 ///
 /// The table is immutable and replaced whole when keys are learnt (rarely: a key is learnt once),
-/// so readers only take a lock to copy a reference. At most ``capacity`` keys are learnt; others
+/// and published through an atomic pointer, so a reader takes no lock and no reference count.
+/// Replaced tables are never freed (a reader may still be probing one): at most one table per
+/// learning, and learning stops at ``capacity`` keys, so the leak is bounded (in practice one or
+/// two tables of a few kilobytes; at worst 256 tables, about 3 MB). Keys beyond the capacity
 /// are looked up by hashing each time.
 ///
 /// `@unchecked Sendable` is safe: the probed table is a buffer written only in `init`, before
-/// the object is shared, read-only afterwards, and freed in `deinit` when no reference remains;
-/// every other property is an immutable `Sendable` value.
+/// the object is published, and read-only afterwards (published tables are never freed); every
+/// other property is an immutable `Sendable` value.
 final class AttributeKeyCache: @unchecked Sendable {
     /// What ``lookup(_:)`` answers besides a field's raw value.
     static let other: UInt8 = 0xFE
     static let unseen: UInt8 = 0xFF
 
     static let capacity = 256
-    private static let shared = Locked(AttributeKeyCache(entries: []))
+    /// The current table's address (`Unmanaged`, retained once and never released), stored as
+    /// a bit pattern because pointers are not `Sendable`; the same pattern as Core's global
+    /// tracer provider.
+    private static let published = Atomic<UInt>(UInt(bitPattern: Unmanaged.passRetained(AttributeKeyCache(entries: [])).toOpaque()))
+    /// Serialises learners (readers never take it); counts the tables published.
+    private static let learning = Locked(0)
 
     /// Whether a `String` is two 64-bit words here (it is on every 64-bit platform Swift
     /// supports); otherwise the cache stays empty and every key is looked up by hashing.
@@ -238,7 +254,11 @@ final class AttributeKeyCache: @unchecked Sendable {
         slots.deallocate()
     }
 
-    static var current: AttributeKeyCache { shared.withLock { $0 } }
+    /// The current table, without a lock or a reference count (it is never freed).
+    @inline(__always)
+    static var current: Unmanaged<AttributeKeyCache> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: published.load(ordering: .acquiring))!)
+    }
 
     @inline(__always)
     private static func words(_ key: String) -> (UInt64, UInt64) {
@@ -266,14 +286,19 @@ final class AttributeKeyCache: @unchecked Sendable {
     /// Adds `keys` (with what they name) to the shared table, up to ``capacity``.
     static func learn(_ keys: [String]) {
         guard isUsable else { return }
-        shared.withLock { cache in
-            guard cache.count < capacity else { return }
-            var entries = cache.entries
-            for key in keys where entries.count < capacity && cache.lookup(key) == unseen
-                && !entries.contains(where: { $0.words == words(key) }) {
-                entries.append(Entry(key: key, words: words(key), field: ClaudeCall.Field.byKey[key]))
+        learning.withLock { published in
+            current._withUnsafeGuaranteedRef { cache in
+                guard cache.count < capacity else { return }
+                var entries = cache.entries
+                for key in keys where entries.count < capacity && cache.lookup(key) == unseen
+                    && !entries.contains(where: { $0.words == words(key) }) {
+                    entries.append(Entry(key: key, words: words(key), field: ClaudeCall.Field.byKey[key]))
+                }
+                guard entries.count > cache.count else { return }
+                let table = Unmanaged.passRetained(AttributeKeyCache(entries: entries))
+                Self.published.store(UInt(bitPattern: table.toOpaque()), ordering: .releasing)
+                published += 1
             }
-            cache = AttributeKeyCache(entries: entries)
         }
     }
 }
