@@ -76,7 +76,7 @@ struct OTLPHTTPExporterTests {
         let exporter = makeHTTPExporter(server.url)
         #expect(await exporter.export([makeSpan()]) == .success)
         let requests = server.requests
-        #expect(requests.count == 2)
+        try #require(requests.count == 2)
         #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 0.95)
         #expect(requests[0].body == requests[1].body)
         #expect(exporter.statistics.retries == 1 && exporter.statistics.exportedSpans == 1)
@@ -93,7 +93,7 @@ struct OTLPHTTPExporterTests {
         let exporter = makeHTTPExporter(server.url)
         #expect(await exporter.export([makeSpan()]) == .success)
         let requests = server.requests
-        #expect(requests.count == 2)
+        try #require(requests.count == 2)
         #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 1.9)
         await exporter.shutdown()
     }
@@ -291,7 +291,10 @@ extension DiagnosticsCapturingTests {
                 #expect(seconds(from: start, to: .now) >= 0.5)
                 #expect(exporter.statistics.requests >= 4)
                 let reported = try #require(diagnostics.matching(url).first)
-                #expect(reported.message.contains("connection refused") && reported.message.contains("export timeout"))
+                // The last attempt is refused, or (on a loaded machine) still connecting when the
+                // timeout passes: either way the diagnostic names the timeout.
+                #expect(reported.message.contains("export timeout"), "\(reported.message)")
+                #expect(reported.message.contains("connection refused") || reported.message.contains("before the collector answered"), "\(reported.message)")
                 await exporter.shutdown()
             }
         }

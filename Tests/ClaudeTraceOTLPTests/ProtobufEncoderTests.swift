@@ -223,6 +223,14 @@ struct ProtobufEncoderTests {
         #expect(buffer[6] == 0x0A)  // resource_spans, length-delimited
     }
 
+    @Test("no spans is an empty request: no bytes")
+    func empty() throws {
+        #expect(OTLPProtobufEncoder().encode([]).isEmpty)
+        var buffer: [UInt8] = [1, 2]
+        OTLPProtobufEncoder().encode([][...], into: &buffer)
+        #expect(buffer == [1, 2])
+    }
+
     @Test("large messages get multi-byte lengths, and strings in every script are copied as UTF-8")
     func largeAndUnicode() throws {
         let big = String(repeating: "x", count: 100_000)

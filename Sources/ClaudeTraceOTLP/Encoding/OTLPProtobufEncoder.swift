@@ -42,6 +42,8 @@ public struct OTLPProtobufEncoder: OTLPTraceEncoding {
             for group in groups {
                 total += ProtobufSize.lengthDelimited(RequestField.resourceSpans, length: lengths.measureResourceSpans(group, spans))
             }
+            // No spans: an empty request, which protobuf writes as no bytes at all.
+            guard total > 0 else { return }
             let start = buffer.count
             buffer.append(contentsOf: repeatElement(0, count: total))
             buffer.withUnsafeMutableBufferPointer { memory in
