@@ -127,7 +127,7 @@ struct MonitorRequestLogTests {
         let monitor = makeMonitor(
             requestLog: RequestLogConfiguration(destination: .lines { line in
                 gate.wait()
-                lines.destination.write([line]).ignore()
+                _ = lines.destination.write([line])
             }),
             limits: MonitorLimits(outboxCapacity: 4))
         for _ in 0..<100 { monitor.onEnd(claudeSpan()) }
@@ -144,8 +144,4 @@ final class Gate: Sendable {
     private let opened = Atomic(false)
     func open() { opened.store(true, ordering: .releasing) }
     func wait() { while !opened.load(ordering: .acquiring) { usleep(1_000) } }
-}
-
-extension Bool {
-    func ignore() {}
 }

@@ -47,7 +47,7 @@ extension MonitorSnapshot {
             var parts: [String] = []
             if let daily = budget.limits.dailyLimitUSD { parts.append("today $\(formatUSD(budget.spentTodayUSD)) of $\(formatUSD(daily))") }
             if let perUser = budget.limits.perUserDailyLimitUSD { parts.append("per user $\(formatUSD(perUser)) (\(budget.usersAtLimit) at limit)") }
-            if let warning = budget.limits.perRequestWarningUSD { parts.append("\(budget.perRequestWarnings) calls over $\(formatUSD(warning))") }
+            if let warning = budget.limits.perRequestWarningUSD { parts.append("\(grouped(budget.perRequestWarnings)) calls over $\(formatUSD(warning))") }
             parts.append("blocked \(budget.blockedByDailyLimit) daily, \(budget.blockedByPerUserLimit) per user")
             out.append("budget    " + parts.joined(separator: " · "))
         }
@@ -107,7 +107,7 @@ private func trimTrailing(_ text: String) -> String {
 
 /// `1.234s`, `87ms`
 private func seconds(_ value: Double) -> String {
-    value < 1 ? "\(formatFixed(value * 1000, decimals: 0))ms" : "\(formatFixed(value, decimals: 3))s"
+    value < 1 ? "\(formatFixed(value * 1000, decimals: 0))ms" : "\(formatFixed(value, decimals: 3, trimTo: 3))s"
 }
 
 /// `1,234,567`

@@ -43,6 +43,10 @@ struct HeavyHitters: Sendable {
         var error: Int64
     }
 
+    /// The most a key without a counter can have weighed: the smallest counter once all are
+    /// taken (0 before: every key seen then still has its counter).
+    var floor: Int64 { keys.count < capacity ? 0 : weights[heap[0]] }
+
     /// The largest overestimate any entry can carry: `W / capacity`.
     var bound: Int64 { totalWeight / Int64(capacity) }
 

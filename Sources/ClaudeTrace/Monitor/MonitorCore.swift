@@ -43,10 +43,10 @@ final class MonitorCore: Sendable {
         if outcome.evaluateAlerts { outbox.requestEvaluation() }
     }
 
-    func snapshot(includeTodayInTopUsers: Bool = true) -> MonitorSnapshot {
+    func snapshot() -> MonitorSnapshot {
         let now = configuration.clock()
         let statistics = outbox.statistics
-        return state.withLock { $0.snapshot(now: now, outbox: statistics, includeTodayInTopUsers: includeTodayInTopUsers) }
+        return state.withLock { $0.snapshot(now: now, outbox: statistics) }
     }
 
     func latencySketch(model: String?, timeToFirstToken: Bool) -> QuantileSketch {
@@ -65,7 +65,7 @@ final class MonitorCore: Sendable {
     func evaluateStateRules() -> [AlertNotification] {
         let rules = state.withLock { $0.stateRules }
         guard !rules.isEmpty else { return [] }
-        let snapshot = snapshot(includeTodayInTopUsers: false)
+        let snapshot = snapshot()
         let now = snapshot.takenAtUnixNanoseconds
         var firing: [(rule: AlertRule, message: String)] = []
         for rule in rules {

@@ -2,13 +2,8 @@ extension MonitorState {
     /// Builds the snapshot. Cost: a pass over each bounded table (today's users is the largest,
     /// up to ``MonitorLimits/maxUsersPerDay``) and a quantile walk per sketch; no copy of the
     /// tables.
-    ///
-    /// `includeTodayInTopUsers` folds today's users into copies of the all-time top-user
-    /// summaries (O(users today · log capacity)); alert evaluations skip it, and their
-    /// all-time lists then cover the days before today.
-    mutating func snapshot(now: UInt64, outbox: MonitorOutbox.Statistics, includeTodayInTopUsers: Bool = true) -> MonitorSnapshot {
+    mutating func snapshot(now: UInt64, outbox: MonitorOutbox.Statistics) -> MonitorSnapshot {
         advance(to: now)
-        let topUsers = includeTodayInTopUsers ? usage.allTimeTopUsers() : (usage.topUsersByCost, usage.topUsersByCalls)
         let listLimit = limits.snapshotListLimit
         let minute = UTCTime.minute(now)
 
@@ -83,7 +78,7 @@ extension MonitorState {
                 byModel: Self.largestFirst(modelCosts, limit: listLimit) { ($0.costUSD, Double($0.calls), $0.name) },
                 byFeature: Self.largestFirst(featureCosts, limit: listLimit) { ($0.costUSD, Double($0.calls), $0.name) },
                 byUserToday: topUserCosts.sorted(),
-                topUsersAllTime: topUsers.0.top(listLimit).map {
+                topUsersAllTime: usage.allTimeTopUsers(limit: listLimit, byCost: true).map {
                     TopUserCost(userID: $0.key, costUSD: Nanodollars.usd($0.weight), maxOverestimateUSD: Nanodollars.usd($0.error))
                 },
                 byHour: cost.hours.periods(endingAt: minute / 60).map { Self.periodCost(UTCTime.hourString(hour: $0.period), $0.tally) },
@@ -115,7 +110,7 @@ extension MonitorState {
             usage: UsageSummary(
                 uniqueUsersToday: usage.usersToday.keyCount, usersTodayAtCapacity: usage.usersToday.hasOverflowed,
                 anonymousCallsToday: usage.anonymousCallsToday, callsByUserToday: topUserCalls.sorted(),
-                topUsersByCallsAllTime: topUsers.1.top(listLimit).map {
+                topUsersByCallsAllTime: usage.allTimeTopUsers(limit: listLimit, byCost: false).map {
                     TopUserCalls(userID: $0.key, calls: Int($0.weight), maxOverestimate: Int($0.error))
                 },
                 byFeature: Self.largestFirst(featureUsage, limit: listLimit) { (Double($0.calls), $0.costUSD, $0.feature) },

@@ -81,11 +81,30 @@ struct UsageStats: Sendable {
         anonymousCallsToday = 0
     }
 
-    /// The all-time summaries including today, without changing the stored ones.
-    func allTimeTopUsers() -> (byCost: HeavyHitters, byCalls: HeavyHitters) {
-        var byCost = topUsersByCost, byCalls = topUsersByCalls
-        Self.fold(usersToday, into: &byCost, &byCalls)
-        return (byCost, byCalls)
+    /// The `limit` (at most the summary's capacity) heaviest users of all time, today included, without touching the stored
+    /// summaries: each summary entry plus its user's exact figure today, and each of today's
+    /// heaviest users plus the most they can have weighed before today (the summary's floor,
+    /// also reported as their possible overestimate). O(capacity + users today), no fold.
+    func allTimeTopUsers(limit: Int, byCost: Bool) -> [HeavyHitters.Entry] {
+        let past = byCost ? topUsersByCost : topUsersByCalls
+        let limit = min(limit, past.capacity)
+        func today(_ stats: UserDayStats) -> Int64 { byCost ? stats.costNanos : Int64(stats.calls) }
+        var merged: [String: HeavyHitters.Entry] = [:]
+        for entry in past.top(past.capacity) {
+            let slot = usersToday.existingSlot(for: HashedKey(entry.key))
+            merged[entry.key] = HeavyHitters.Entry(
+                key: entry.key, weight: entry.weight &+ (slot.map { today(usersToday[$0]) } ?? 0), error: entry.error)
+        }
+        var heaviestToday = TopN<HeavyHitters.Entry>(limit: limit) { (Double($0.weight), $0.key) }
+        usersToday.forEachKey { key, stats in
+            guard merged[key.string] == nil else { return }
+            heaviestToday.offer(HeavyHitters.Entry(key: key.string, weight: today(stats), error: 0))
+        }
+        let floor = past.floor
+        for entry in heaviestToday.sorted() {
+            merged[entry.key] = HeavyHitters.Entry(key: entry.key, weight: entry.weight &+ floor, error: floor)
+        }
+        return MonitorState.largestFirst(Array(merged.values), limit: limit) { (Double($0.weight), 0, $0.key) }
     }
 
     private static func fold(_ users: BoundedTable<UserDayStats>, into byCost: inout HeavyHitters, _ byCalls: inout HeavyHitters) {
