@@ -127,6 +127,10 @@ public struct SpanData: Hashable, Sendable {
         self.origin = origin
     }
 
+    /// True when both spans carry the very same resource and scope (spans of one tracer do): a
+    /// pointer comparison, for exporters that group spans. False does not mean they differ.
+    public func sharesResourceAndScope(with other: SpanData) -> Bool { origin === other.origin }
+
     /// The span's duration in seconds.
     public var durationSeconds: Double { Double(endTimeNanoseconds &- startTimeNanoseconds) / 1e9 }
 

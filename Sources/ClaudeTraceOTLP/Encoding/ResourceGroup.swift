@@ -13,6 +13,12 @@ struct ResourceGroup {
         var groups: [ResourceGroup] = []
         var lastResource = -1, lastScope = -1
         for position in spans.indices {
+            // Spans of one tracer share their resource and scope: a pointer comparison settles
+            // most of a batch (full comparisons were a fifth of the encoders' time).
+            if position > 0, lastScope >= 0, spans[position].sharesResourceAndScope(with: spans[position - 1]) {
+                groups[lastResource].scopes[lastScope].positions.append(position)
+                continue
+            }
             let resource = spans[position].resource, scope = spans[position].scope
             let resourceIndex: Int
             if lastResource >= 0, groups[lastResource].resource == resource {
