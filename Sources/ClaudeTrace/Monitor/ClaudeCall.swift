@@ -108,53 +108,55 @@ struct ClaudeCall {
         var isChat = true
         var hasResponseModel = false
         var sawUnseenKey = false
+        // The table is never freed, so it is borrowed without a reference count (a shared
+        // count would be a contended cache line across cores).
         AttributeKeyCache.current._withUnsafeGuaranteedRef { keys in
-        for (key, value) in span.attributes {
-            let code = keys.lookup(key)
-            let field: Field
-            if code < Field.count {
-                // The cache only stores raw values of `Field` below `count`.
-                field = unsafeBitCast(code, to: Field.self)
-            } else if code == AttributeKeyCache.other {
-                continue
-            } else {
-                sawUnseenKey = true
-                guard let known = Field.byKey[key] else { continue }
-                field = known
-            }
-            switch field {
-            case .userID: if case .string(let text) = value { userID = text }
-            case .feature: if case .string(let text) = value { feature = text }
-            case .requestID: if case .string(let text) = value { requestID = text }
-            case .requestModel: if !hasResponseModel, case .string(let text) = value { model = text }
-            case .responseModel:
-                if case .string(let text) = value {
-                    model = text
-                    hasResponseModel = true
+            for (key, value) in span.attributes {
+                let code = keys.lookup(key)
+                let field: Field
+                if code < Field.count {
+                    // The cache only stores raw values of `Field` below `count`.
+                    field = unsafeBitCast(code, to: Field.self)
+                } else if code == AttributeKeyCache.other {
+                    continue
+                } else {
+                    sawUnseenKey = true
+                    guard let known = Field.byKey[key] else { continue }
+                    field = known
                 }
-            case .providerName: if case .string(let text) = value { isAnthropic = text == "anthropic" }
-            case .system: if case .string(let text) = value { systemIsAnthropic = text == "anthropic" }
-            case .operationName: if case .string(let text) = value { isChat = text == "chat" }
-            case .errorCategory: if case .string(let text) = value { errorCategory = text }
-            case .retries: if case .int(let number) = value { retries = number }
-            case .costUSD: costUSD = value.numberValue
-            case .costPicodollars: if case .int(let number) = value { costPicodollars = number }
-            case .inputTokens: if case .int(let number) = value { totalInputTokens = number }
-            case .statusCode: if case .int(let number) = value { statusCode = number }
-            case .priceUnknown: if case .bool(let flag) = value { priceUnknown = flag }
-            case .outputTokens: if case .int(let number) = value { outputTokens = number }
-            case .timeToFirstChunk: timeToFirstToken = value.numberValue
-            case .cacheReadTokens: if case .int(let number) = value { cacheReadTokens = number }
-            case .cacheCreationTokens: if case .int(let number) = value { cacheCreationTokens = number }
-            case .anthropicRequestID: if forLog, case .string(let text) = value { anthropicRequestID = text }
-            case .errorType: if forLog, case .string(let text) = value { errorType = text }
-            case .inputMessages: if readContent, case .string(let text) = value { inputMessages = text }
-            case .outputMessages: if readContent, case .string(let text) = value { outputMessages = text }
-            case .systemInstructions: if readContent, case .string(let text) = value { systemInstructions = text }
+                switch field {
+                case .userID: if case .string(let text) = value { userID = text }
+                case .feature: if case .string(let text) = value { feature = text }
+                case .requestID: if case .string(let text) = value { requestID = text }
+                case .requestModel: if !hasResponseModel, case .string(let text) = value { model = text }
+                case .responseModel:
+                    if case .string(let text) = value {
+                        model = text
+                        hasResponseModel = true
+                    }
+                case .providerName: if case .string(let text) = value { isAnthropic = text == "anthropic" }
+                case .system: if case .string(let text) = value { systemIsAnthropic = text == "anthropic" }
+                case .operationName: if case .string(let text) = value { isChat = text == "chat" }
+                case .errorCategory: if case .string(let text) = value { errorCategory = text }
+                case .retries: if case .int(let number) = value { retries = number }
+                case .costUSD: costUSD = value.numberValue
+                case .costPicodollars: if case .int(let number) = value { costPicodollars = number }
+                case .inputTokens: if case .int(let number) = value { totalInputTokens = number }
+                case .statusCode: if case .int(let number) = value { statusCode = number }
+                case .priceUnknown: if case .bool(let flag) = value { priceUnknown = flag }
+                case .outputTokens: if case .int(let number) = value { outputTokens = number }
+                case .timeToFirstChunk: timeToFirstToken = value.numberValue
+                case .cacheReadTokens: if case .int(let number) = value { cacheReadTokens = number }
+                case .cacheCreationTokens: if case .int(let number) = value { cacheCreationTokens = number }
+                case .anthropicRequestID: if forLog, case .string(let text) = value { anthropicRequestID = text }
+                case .errorType: if forLog, case .string(let text) = value { errorType = text }
+                case .inputMessages: if readContent, case .string(let text) = value { inputMessages = text }
+                case .outputMessages: if readContent, case .string(let text) = value { outputMessages = text }
+                case .systemInstructions: if readContent, case .string(let text) = value { systemInstructions = text }
+                }
             }
-        }
-        // Learnt once per key (a second pass, so the first does not keep copies of keys).
-        if sawUnseenKey { AttributeKeyCache.learn(span.attributes.keys.filter { keys.lookup($0) == AttributeKeyCache.unseen }) }
+            // Learnt once per key (a second pass, so the first does not keep copies of keys).
+            if sawUnseenKey { AttributeKeyCache.learn(span.attributes.keys.filter { keys.lookup($0) == AttributeKeyCache.unseen }) }
         }
         guard isAnthropic ?? systemIsAnthropic, isChat else { return nil }
         isError = span.status.isError || errorCategory != nil
