@@ -1,0 +1,183 @@
+import BenchmarkSupport
+import Foundation
+
+/// Runs every workload in a process of its own, then prints the table and writes the JSON.
+final class Driver {
+    let options: Options
+    let quick: Bool
+    let only: Set<String>?
+    var results: [WorkloadResult] = []
+
+    init(options: Options) {
+        self.options = options
+        quick = options.flag("--quick")
+        only = options.string("--only").map { Set($0.split(separator: ",").map(String.init)) }
+    }
+
+    struct Step {
+        var workload: String
+        var library: String
+        var arguments: [String] = []
+    }
+
+    func plan(ceiling: Double?) -> [Step] {
+        let spans = quick ? "100000" : "1000000"
+        var steps: [Step] = [
+            Step(workload: "floor", library: "floor", arguments: ["--spans", spans]),
+        ]
+        for workload in ["W1", "W1b", "W1c"] {
+            steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
+            steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
+        }
+        steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "8"] : []))
+        steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
+        steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
+        steps.append(Step(workload: "W5", library: "swift-otel", arguments: ["--spans", spans]))
+        return steps
+    }
+
+    func collectorPlan(ceilings: [String: Double]) -> [Step] {
+        let burst = quick ? "50000" : "200000"
+        let seconds = quick ? "3" : "10"
+        func ceiling(_ name: String) -> String { String(Int(ceilings[name] ?? 50_000)) }
+        var steps = [
+            Step(workload: "W2a", library: "claude-trace", arguments: ["--spans", burst]),
+            Step(workload: "W2a", library: "swift-otel", arguments: ["--spans", burst]),
+            Step(workload: "W2a", library: "claude-trace", arguments: ["--spans", burst, "--protocol", "json"]),
+            Step(workload: "W2a-default", library: "claude-trace", arguments: ["--spans", burst]),
+            Step(workload: "W2a-default", library: "swift-otel", arguments: ["--spans", burst]),
+            Step(workload: "W2-json", library: "swift-otel", arguments: ["--spans", "2048"]),
+            Step(workload: "W2b", library: "claude-trace", arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling")]),
+            Step(workload: "W2b", library: "swift-otel", arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling")]),
+        ]
+        if options.flag("--w2b-json") {
+            steps.append(Step(workload: "W2b", library: "claude-trace",
+                              arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling-json"), "--protocol", "json"]))
+        }
+        return steps
+    }
+
+    func wanted(_ step: Step) -> Bool {
+        guard let only else { return true }
+        return only.contains(step.workload) || only.contains("\(step.workload):\(step.library)")
+    }
+
+    func runAll() async {
+        let machine = Machine.describe(swiftVersion: options.string("--swift-version"))
+        let startLoad = Machine.loadAverage()
+        let started = Date()
+        for step in plan(ceiling: nil) where wanted(step) { await execute(step) }
+        if let collectorArguments = collectorArguments() {
+            var ceilings: [String: Double] = [:]
+            if wanted(Step(workload: "ceiling", library: "collector")) || only?.contains(where: { $0.hasPrefix("W2") }) == true {
+                for (name, wire) in [("ceiling", "protobuf"), ("ceiling-json", "json")] {
+                    await execute(Step(workload: "ceiling", library: "claude-trace",
+                                       arguments: collectorArguments + ["--batches", quick ? "200" : "1000", "--protocol", wire]))
+                    ceilings[name] = results.last(where: { $0.workload == name })?.metrics["accepted_per_second"]
+                }
+            }
+            for var step in collectorPlan(ceilings: ceilings) where wanted(step) {
+                step.arguments += collectorArguments
+                await execute(step)
+            }
+        } else {
+            log("no collector given (--collector, --collector-log): W2 skipped")
+        }
+        let report = Report(results: results)
+        let table = report.table()
+        print("")
+        print(machine.summary)
+        print("load average: \(startLoad) at start, \(Machine.loadAverage()) at end")
+        print("")
+        print(table)
+        if let path = options.string("--json") {
+            let document = Report.Document(
+                date: ISO8601DateFormatter().string(from: started), machine: machine,
+                loadAverageAtStart: startLoad, loadAverageAtEnd: Machine.loadAverage(),
+                command: options.arguments.joined(separator: " "), results: results, targets: report.targets(),
+                table: table.split(separator: "\n").map(String.init))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            do {
+                try encoder.encode(document).write(to: URL(fileURLWithPath: path))
+                print("\nfigures written to \(path)")
+            } catch {
+                log("could not write \(path): \(error)")
+            }
+        }
+    }
+
+    func collectorArguments() -> [String]? {
+        guard let endpoint = options.string("--collector"), let logPath = options.string("--collector-log") else { return nil }
+        return ["--collector", endpoint, "--collector-log", logPath]
+    }
+
+    func execute(_ step: Step) async {
+        log("running \(step.workload) on \(step.library) …")
+        let start = monotonicNanoseconds()
+        let produced = await Self.spawn(["workload", step.workload, "--library", step.library] + step.arguments)
+        for result in produced {
+            results.append(result)
+            let figures = result.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(Report.compact($0.value))" }
+            log("  \(result.workload) \(result.library): \(figures.joined(separator: " "))")
+            for note in result.notes { log("    \(note)") }
+        }
+        if produced.isEmpty { log("  \(step.workload) on \(step.library) produced no result") }
+        log(String(format: "  (%.1f s)", seconds(from: start, to: monotonicNanoseconds())))
+    }
+
+    /// Runs this executable with `arguments` and returns the results it printed.
+    static func spawn(_ arguments: [String]) async -> [WorkloadResult] {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return await onDedicatedThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            do {
+                try process.run()
+            } catch {
+                return []
+            }
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap(WorkloadResult.parse(line:))
+        }
+    }
+
+    func log(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// The machine the figures were taken on.
+struct Machine: Codable {
+    var cpu: String
+    var cores: Int
+    var memoryGB: Double
+    var kernel: String
+    var swift: String?
+
+    var summary: String {
+        "machine: \(cpu), \(cores) cores, \(String(format: "%.0f", memoryGB)) GB, Linux \(kernel)" + (swift.map { ", \($0)" } ?? "")
+    }
+
+    static func describe(swiftVersion: String?) -> Machine {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown"
+        let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+        let kilobytes = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }?
+            .split(separator: " ").compactMap { Double($0) }.first ?? 0
+        let kernel = ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return Machine(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, memoryGB: kilobytes / 1_048_576,
+                       kernel: kernel, swift: swiftVersion)
+    }
+
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "")
+            .split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

@@ -1,0 +1,218 @@
+import BenchmarkSupport
+import Foundation
+
+/// The table and the targets, from the results of one run.
+struct Report {
+    let results: [WorkloadResult]
+
+    struct Document: Codable {
+        var date: String
+        var machine: Machine
+        var loadAverageAtStart: String
+        var loadAverageAtEnd: String
+        var command: String
+        var results: [WorkloadResult]
+        var targets: [Target]
+        var table: [String]
+    }
+
+    struct Target: Codable {
+        var name: String
+        var target: String
+        var measured: String
+        var met: Bool
+    }
+
+    func value(_ workload: String, _ library: String, _ metric: String) -> Double? {
+        results.last { $0.workload == workload && $0.library == library }?.metrics[metric]
+    }
+
+    func ours(_ workload: String, _ metric: String) -> Double? { value(workload, "claude-trace", metric) }
+    func peer(_ workload: String, _ metric: String) -> Double? { value(workload, "swift-otel", metric) }
+
+    // MARK: Table
+
+    struct Row {
+        var workload: String
+        var figure: String
+        var ours: String
+        var peer: String
+        var comparison: String
+    }
+
+    func rows() -> [Row] {
+        var rows: [Row] = []
+        let floor = value("floor", "floor", "ns_per_span"), nestedFloor = value("floor", "floor", "ns_per_pair")
+        func add(_ workload: String, _ figure: String, _ ours: String, _ peer: String = "", _ comparison: String = "") {
+            rows.append(Row(workload: workload, figure: figure, ours: ours, peer: peer, comparison: comparison))
+        }
+        func times(_ a: Double?, over b: Double?, _ suffix: String) -> String {
+            guard let a, let b, b > 0 else { return "" }
+            return "\(Self.ratio(a / b)) \(suffix)"
+        }
+
+        if let floor { add("floor", "ns/span (root)", Self.fixed(floor, 1)) }
+        if let nestedFloor { add("floor", "ns/pair (nested)", Self.fixed(nestedFloor, 1)) }
+
+        let w1 = ours("W1", "ns_per_span"), w1Peer = peer("W1", "ns_per_span")
+        add("W1 span hot path", "ns/span", Self.opt(w1, 1), Self.opt(w1Peer, 1),
+            [times(w1Peer, over: w1, "faster"), times(w1, over: floor, "floor")].filter { !$0.isEmpty }.joined(separator: "; "))
+        add("", "dropped of spans", dropped("W1", "dropped", "claude-trace"), dropped("W1", "dropped", "swift-otel"))
+        add("", "mallocs/span (all threads)", Self.opt(ours("W1", "mallocs_per_span"), 2), Self.opt(peer("W1", "mallocs_per_span"), 1),
+            ours("W1", "mallocs_per_span_producer").map { "producer thread: \(Self.fixed($0, 2))" } ?? "")
+        add("", "peak RSS MB", Self.opt(ours("W1", "peak_rss_mb"), 0), Self.opt(peer("W1", "peak_rss_mb"), 0))
+
+        let w1b = ours("W1b", "ns_per_pair"), w1bPeer = peer("W1b", "ns_per_pair")
+        add("W1b nesting", "ns/pair", Self.opt(w1b, 1), Self.opt(w1bPeer, 1),
+            [times(w1bPeer, over: w1b, "faster"), times(w1b, over: nestedFloor, "nested floor")].filter { !$0.isEmpty }.joined(separator: "; "))
+        add("", "dropped of spans", dropped("W1b", "dropped", "claude-trace"), dropped("W1b", "dropped", "swift-otel"))
+
+        let w1c = ours("W1c", "ns_per_span"), w1cPeer = peer("W1c", "ns_per_span")
+        add("W1c unsampled", "ns/span", Self.opt(w1c, 1), Self.opt(w1cPeer, 1), times(w1cPeer, over: w1c, "faster"))
+
+        for (name, label) in [("ceiling", "protobuf"), ("ceiling-json", "JSON")] {
+            guard let ceiling = value(name, "collector", "accepted_per_second") else { continue }
+            add(name == "ceiling" ? "W2 collector ceiling" : "", "rotel spans/s, \(label), plain client", Self.count(ceiling), "",
+                "\(Self.count(value(name, "collector", "accepted") ?? 0)) of \(Self.count(value(name, "collector", "spans") ?? 0)) accepted")
+        }
+        let bursts = [("W2a", "W2a burst, queue 262,144"), ("W2a-json", "W2a burst, JSON"), ("W2a-default", "W2a burst, queue 2,048")]
+        for (workload, label) in bursts {
+            guard ours(workload, "spans") != nil || peer(workload, "spans") != nil else { continue }
+            let accepted = ours(workload, "accepted_per_second"), acceptedPeer = peer(workload, "accepted_per_second") ?? peer("W2a", "accepted_per_second")
+            let versus = workload == "W2a-json" ? "vs swift-otel protobuf" : "swift-otel"
+            add(label, "accepted spans/s", Self.opt(accepted, count: true), workload == "W2a-json" ? "" : Self.opt(acceptedPeer, count: true),
+                times(accepted, over: acceptedPeer, versus))
+            add("", "dropped: SDK / missing at collector", pipelineDrops(workload, "claude-trace"), pipelineDrops(workload, "swift-otel"))
+            add("", "peak RSS MB", Self.opt(ours(workload, "peak_rss_mb"), 0), Self.opt(peer(workload, "peak_rss_mb"), 0))
+        }
+        if let json = value("W2-json", "swift-otel", "spans") {
+            add("W2 swift-otel http/json", "accepted by collector", "", "\(Self.count(value("W2-json", "swift-otel", "accepted") ?? 0)) of \(Self.count(json))",
+                "base64 ids: rejected (400)")
+        }
+        for (workload, ceilingName) in [("W2b", "ceiling"), ("W2b-json", "ceiling-json")] {
+            guard ours(workload, "sustained_per_second") != nil || peer(workload, "sustained_per_second") != nil else { continue }
+            let ceiling = value(ceilingName, "collector", "accepted_per_second")
+            let sustained = ours(workload, "sustained_per_second"), sustainedPeer = peer(workload, "sustained_per_second")
+            add(workload == "W2b" ? "W2b sustained, defaults" : "W2b sustained, JSON", "spans/s with no loss",
+                Self.opt(sustained, count: true), Self.opt(sustainedPeer, count: true),
+                ceiling.flatMap { c in sustained.map { "\(Self.fixed($0 / c * 100, 0))% of ceiling" } } ?? "")
+        }
+
+        if let w3 = ours("W3", "mb_per_second") {
+            let foundation = value("W3", "foundation", "mb_per_second")
+            add("W3 OTLP-JSON encoding", "MB/s", Self.fixed(w3, 0), "", foundation.map { "JSONEncoder \(Self.fixed($0, 1)) MB/s: \(Self.ratio(w3 / $0))" } ?? "")
+            add("", "spans/s", Self.opt(ours("W3", "spans_per_second"), count: true), "",
+                value("W3", "foundation", "spans_per_second").map { "JSONEncoder \(Self.count($0))" } ?? "")
+            if let protobuf = ours("W3-protobuf", "mb_per_second") {
+                add("", "protobuf MB/s (for reference)", Self.fixed(protobuf, 0), "",
+                    "\(Self.count(ours("W3-protobuf", "spans_per_second") ?? 0)) spans/s")
+            }
+        }
+        if let overhead = ours("W4", "overhead_us_per_call") {
+            add("W4 Claude call", "overhead µs/call", Self.fixed(overhead, 2), "",
+                "\(Self.fixed(ours("W4", "us_per_call_without") ?? 0, 1)) → \(Self.fixed(ours("W4", "us_per_call_with") ?? 0, 1)) µs/call")
+        }
+        if ours("W5", "spans_per_second") != nil || peer("W5", "spans_per_second") != nil {
+            let w5 = ours("W5", "spans_per_second"), w5Peer = peer("W5", "spans_per_second")
+            add("W5 8 tasks, one processor", "spans/s", Self.opt(w5, count: true), Self.opt(w5Peer, count: true), times(w5, over: w5Peer, "swift-otel"))
+            add("", "dropped of spans", dropped("W5", "dropped", "claude-trace"), dropped("W5", "dropped", "swift-otel"))
+            if let slow = ours("W5", "slow_dropped") {
+                add("", "slow exporter: exported / dropped", "\(Self.count(ours("W5", "slow_exported") ?? 0)) / \(Self.count(slow))", "n/a",
+                    "exported + dropped = produced")
+            }
+        }
+        return rows
+    }
+
+    func dropped(_ workload: String, _ metric: String, _ library: String) -> String {
+        guard let dropped = value(workload, library, metric) else { return "" }
+        let total = value(workload, library, "spans") ?? 0
+        return "\(Self.count(dropped)) of \(Self.count(total))"
+    }
+
+    func pipelineDrops(_ workload: String, _ library: String) -> String {
+        guard let sdk = value(workload, library, "dropped_sdk") else { return "" }
+        return "\(Self.count(sdk)) / \(Self.count(value(workload, library, "missing_at_collector") ?? 0))"
+    }
+
+    func table() -> String {
+        let header = Row(workload: "workload", figure: "figure", ours: "ClaudeTrace", peer: "swift-otel 1.6.0", comparison: "ratios")
+        let all = [header] + rows()
+        let widths = [
+            all.map(\.workload.count).max()!, all.map(\.figure.count).max()!, all.map(\.ours.count).max()!, all.map(\.peer.count).max()!,
+        ]
+        var lines = all.map { row in
+            [row.workload.padded(widths[0]), row.figure.padded(widths[1]), row.ours.leftPadded(widths[2]), row.peer.leftPadded(widths[3]), row.comparison]
+                .joined(separator: "  ")
+        }
+        lines.insert(String(repeating: "-", count: widths.reduce(8, +) + 20), at: 1)
+        lines.append("")
+        lines.append("targets:")
+        for target in targets() {
+            lines.append("  \(target.met ? "met   " : "MISSED") \(target.name.padded(44)) \(target.target.padded(34)) measured \(target.measured)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Targets
+
+    func targets() -> [Target] {
+        var targets: [Target] = []
+        func check(_ name: String, _ target: String, _ measured: Double?, format: (Double) -> String, _ met: (Double) -> Bool) {
+            guard let measured else { return }
+            targets.append(Target(name: name, target: target, measured: format(measured), met: met(measured)))
+        }
+        let floor = value("floor", "floor", "ns_per_span"), nestedFloor = value("floor", "floor", "ns_per_pair")
+        let w1 = ours("W1", "ns_per_span")
+        check("W1 vs floor", "≤ 2.5× floor", w1.flatMap { w in floor.map { w / $0 } }, format: { Self.ratio($0) }) { $0 <= 2.5 }
+        check("W1 vs swift-otel", "≥ 50× faster", w1.flatMap { w in peer("W1", "ns_per_span").map { $0 / w } }, format: { Self.ratio($0) }) { $0 >= 50 }
+        check("W1 spans dropped", "0", ours("W1", "dropped"), format: { Self.count($0) }) { $0 == 0 }
+        check("W1 mallocs per span", "≤ 2", ours("W1", "mallocs_per_span"), format: { Self.fixed($0, 2) }) { $0 <= 2.005 }
+        check("W1b vs nested floor", "≤ 2.5× nested floor",
+              ours("W1b", "ns_per_pair").flatMap { w in nestedFloor.map { w / $0 } }, format: { Self.ratio($0) }) { $0 <= 2.5 }
+        check("W1c unsampled", "< 60 ns/span", ours("W1c", "ns_per_span"), format: { "\(Self.fixed($0, 1)) ns" }) { $0 < 60 }
+        if let ours = ours("W2a", "accepted_per_second") {
+            check("W2a vs swift-otel", "≥ 10× accepted spans/s", peer("W2a", "accepted_per_second").map { ours / $0 }, format: { Self.ratio($0) }) { $0 >= 10 }
+            let lost = (self.ours("W2a", "dropped_sdk") ?? 0) + (self.ours("W2a", "missing_at_collector") ?? 0)
+            check("W2a drops", "0 (SDK and collector)", lost, format: { Self.count($0) }) { $0 == 0 }
+            check("W2a peak RSS", "< 300 MB", self.ours("W2a", "peak_rss_mb"), format: { "\(Self.fixed($0, 0)) MB" }) { $0 < 300 }
+        }
+        if let sustained = ours("W2b", "sustained_per_second"), let ceiling = value("ceiling", "collector", "accepted_per_second") {
+            check("W2b sustained vs ceiling", "≥ 80% of the collector's ceiling", sustained / ceiling,
+                  format: { "\(Self.fixed($0 * 100, 0))%" }) { $0 >= 0.8 }
+        }
+        if let w3 = ours("W3", "mb_per_second") {
+            check("W3 encoding", "≥ 600 MB/s", w3, format: { "\(Self.fixed($0, 0)) MB/s" }) { $0 >= 600 }
+            check("W3 vs JSONEncoder", "≥ 25×", value("W3", "foundation", "mb_per_second").map { w3 / $0 }, format: { Self.ratio($0) }) { $0 >= 25 }
+        }
+        check("W4 instrumentation overhead", "< 20 µs/call", ours("W4", "overhead_us_per_call"), format: { "\(Self.fixed($0, 2)) µs" }) { $0 < 20 }
+        return targets
+    }
+
+    // MARK: Formatting
+
+    static func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+    static func ratio(_ value: Double) -> String { value >= 10 ? "\(fixed(value, 0))×" : "\(fixed(value, 2))×" }
+    static func opt(_ value: Double?, _ decimals: Int) -> String { value.map { fixed($0, decimals) } ?? "" }
+    static func opt(_ value: Double?, count: Bool) -> String { value.map { Self.count($0) } ?? "" }
+
+    /// An integer with thousands separators.
+    static func count(_ value: Double) -> String {
+        let digits = String(Int(value.rounded()))
+        var result = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 && character != "-" { result.append(",") }
+            result.append(character)
+        }
+        return String(result.reversed())
+    }
+
+    static func compact(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : fixed(value, 2)
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

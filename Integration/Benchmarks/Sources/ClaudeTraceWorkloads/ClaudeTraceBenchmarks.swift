@@ -1,0 +1,59 @@
+import BenchmarkSupport
+import ClaudeTraceCore
+import ClaudeTraceOTLP
+import Synchronization
+
+/// Every workload, run on ClaudeTrace.
+public enum ClaudeTraceBenchmarks {
+    public static let library = "claude-trace"
+
+    /// Runs `workload` and returns its results (W3 also returns Foundation's). The SDK's
+    /// diagnostics (e.g. "dropped N spans: the queue was full") are collected into the notes
+    /// instead of standard error.
+    public static func run(_ workload: String, options: Options) async -> [WorkloadResult] {
+        let diagnostics = Mutex((count: 0, first: [String]()))
+        Diagnostics.setHandler { diagnostic in
+            diagnostics.withLock {
+                $0.count += 1
+                if $0.first.count < 3 { $0.first.append(diagnostic.description) }
+            }
+        }
+        var results = await run(workload, spans: options.int("--spans", default: 1_000_000), options: options)
+        let (count, first) = diagnostics.withLock { ($0.count, $0.first) }
+        if count > 0, !results.isEmpty {
+            results[0].notes.append("\(count) diagnostics, first: " + first.joined(separator: " | "))
+        }
+        return results
+    }
+
+    static func run(_ workload: String, spans: Int, options: Options) async -> [WorkloadResult] {
+        switch workload {
+        case "W1": return [await rootSpans(spans, sampled: true)]
+        case "W1b": return [await nestedPairs(spans / 2)]
+        case "W1c": return [await rootSpans(spans, sampled: false)]
+        case "W3": return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 40))
+        case "W4": return [await claudeCalls(options.int("--calls", default: 100_000))]
+        case "W5":
+            return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8),
+                                          slowDelay: .milliseconds(options.int("--slow-ms", default: 20)))]
+        case "W2a", "W2a-default", "W2b", "ceiling":
+            guard let collector = CollectorTarget(options) else {
+                return [WorkloadResult(workload: workload, library: library, notes: ["skipped: no --collector"])]
+            }
+            let wire: OTLPProtocol = options.string("--protocol") == "json" ? .httpJSON : .httpProtobuf
+            let burstSpans = options.int("--spans", default: 200_000)
+            switch workload {
+            case "W2a": return [await burst(burstSpans, queue: 262_144, protocol: wire, collector: collector)]
+            case "W2a-default": return [await burst(burstSpans, queue: 2048, protocol: wire, collector: collector)]
+            case "W2b":
+                return [await sustained(
+                    duration: options.double("--seconds", default: 10), ceiling: options.double("--ceiling", default: 50_000),
+                    protocol: wire, collector: collector)]
+            default:
+                return [await collectorCeiling(batches: options.int("--batches", default: 400), protocol: wire, collector: collector)]
+            }
+        default:
+            return [WorkloadResult(workload: workload, library: library, notes: ["unknown workload"])]
+        }
+    }
+}

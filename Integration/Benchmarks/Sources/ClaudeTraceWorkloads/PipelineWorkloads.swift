@@ -1,0 +1,156 @@
+import BenchmarkSupport
+import ClaudeTraceCore
+import ClaudeTraceOTLP
+
+extension ClaudeTraceBenchmarks {
+    /// One run of spans into the collector: through the batch processor and the OTLP/HTTP
+    /// exporter, produced as fast as possible (`perSecond` nil) or at a steady rate.
+    struct PipelineRun {
+        var produced: Int
+        var accepted: Int
+        var droppedBySDK: Int
+        var failedBySDK: Int
+        var elapsed: Double
+        var producerNanosecondsPerSpan: Double
+        var requests: Int
+
+        var missingAtCollector: Int { produced - accepted }
+        var isLossless: Bool { droppedBySDK == 0 && failedBySDK == 0 && accepted == produced }
+    }
+
+    static func pipeline(
+        _ count: Int, perSecond: Double?, queue: Int, protocol wire: OTLPProtocol, collector: CollectorTarget
+    ) async -> PipelineRun {
+        let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(endpoint: collector.endpoint, protocol: wire))
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: queue))
+        let provider = TracerProvider(resource: benchmarkResource, processors: [processor])
+        let tracer = provider.tracer("benchmark")
+        let before = collector.log.acceptedSpans()
+        let start = monotonicNanoseconds()
+        let producerTime: UInt64
+        if let perSecond {
+            producerTime = await onDedicatedThread {
+                var pacer = Pacer(perSecond: perSecond)
+                var index = 0
+                var busy: UInt64 = 0
+                while index < count {
+                    let due = pacer.due(limit: count)
+                    if due == 0 {
+                        sleepThread(nanoseconds: 200_000)
+                        continue
+                    }
+                    let begin = monotonicNanoseconds()
+                    for _ in 0..<due {
+                        tracer.startSpan("w2", attributes: eightAttributes(index), parent: .root).end()
+                        index += 1
+                    }
+                    busy += monotonicNanoseconds() - begin
+                }
+                return busy
+            }
+        } else {
+            for index in 0..<count {
+                tracer.startSpan("w2", attributes: eightAttributes(index), parent: .root).end()
+            }
+            producerTime = monotonicNanoseconds() - start
+        }
+        await provider.shutdown()
+        let elapsed = seconds(from: start, to: monotonicNanoseconds())
+        let accepted = await collector.log.waitForAccepted(atLeast: before + count) - before
+        let statistics = processor.statistics
+        return PipelineRun(
+            produced: count, accepted: accepted, droppedBySDK: statistics.dropped, failedBySDK: statistics.failed,
+            elapsed: elapsed, producerNanosecondsPerSpan: Double(producerTime) / Double(count),
+            requests: exporter.statistics.requests)
+    }
+
+    /// W2a: a burst of `count` spans into a queue that holds them all (or the default queue,
+    /// `W2a-default`). `W2a-json` is the first over OTLP/HTTP JSON instead of protobuf.
+    static func burst(_ count: Int, queue: Int, protocol wire: OTLPProtocol, collector: CollectorTarget) async -> WorkloadResult {
+        let run = await pipeline(count, perSecond: nil, queue: queue, protocol: wire, collector: collector)
+        return WorkloadResult(
+            workload: (queue >= count ? "W2a" : "W2a-default") + (wire == .httpJSON ? "-json" : ""), library: library,
+            metrics: [
+                "accepted_per_second": Double(run.accepted) / run.elapsed, "spans": Double(run.produced),
+                "accepted": Double(run.accepted), "dropped_sdk": Double(run.droppedBySDK),
+                "failed_sdk": Double(run.failedBySDK), "missing_at_collector": Double(run.missingAtCollector),
+                "seconds": run.elapsed, "producer_ns_per_span": run.producerNanosecondsPerSpan,
+                "requests": Double(run.requests), "peak_rss_mb": peakResidentMB(), "queue": Double(queue),
+            ],
+            notes: ["OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf"), batches of 512, queue \(queue)"])
+    }
+
+    /// W2b: the highest steady rate (spans/s for `duration` seconds, default settings) at
+    /// which nothing is lost, found by stepping the rate from half the collector's ceiling.
+    static func sustained(duration: Double, ceiling: Double, protocol wire: OTLPProtocol, collector: CollectorTarget) async -> WorkloadResult {
+        var steps: [String] = []
+        var best = 0.0
+        var worstMissing = 0
+        func attempt(_ rate: Double) async -> Bool {
+            let count = Int(rate * duration)
+            let run = await pipeline(count, perSecond: rate, queue: 2048, protocol: wire, collector: collector)
+            steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK)")
+            if run.isLossless {
+                best = max(best, rate)
+            } else {
+                worstMissing = max(worstMissing, run.missingAtCollector)
+            }
+            return run.isLossless
+        }
+        await stepRates(ceiling: ceiling, attempt: attempt)
+        return WorkloadResult(
+            workload: "W2b" + (wire == .httpJSON ? "-json" : ""), library: library,
+            metrics: ["sustained_per_second": best, "seconds_per_step": duration, "ceiling_per_second": ceiling],
+            notes: ["queue 2048, batch 512 (defaults), OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf")"] + steps)
+    }
+
+    /// The collector's own ceiling: 512-span batches, encoded beforehand (with our encoder for
+    /// `wire`), POSTed back to back over one kept-alive connection by a plain HTTP client.
+    static func collectorCeiling(batches: Int, protocol wire: OTLPProtocol, collector: CollectorTarget) async -> WorkloadResult {
+        let name = wire == .httpJSON ? "ceiling-json" : "ceiling"
+        let distinct = 8
+        let provider = TracerProvider(resource: benchmarkResource)
+        let tracer = provider.tracer("benchmark")
+        var bodies: [[UInt8]] = []
+        for batch in 0..<distinct {
+            let spans = (0..<512).map { index in
+                SpanData(
+                    name: "w2", context: SpanContext(
+                        traceID: provider.idGenerator.makeTraceID(), spanID: provider.idGenerator.makeSpanID(), traceFlags: .sampled),
+                    startTimeNanoseconds: WallClock.nanoseconds(), endTimeNanoseconds: WallClock.nanoseconds() + 1000,
+                    attributes: eightAttributes(batch * 512 + index), resource: benchmarkResource, scope: tracer.scope)
+            }
+            bodies.append(wire.encoding.encode(spans))
+        }
+        guard let (host, port, path) = collector.hostAndPort else {
+            return WorkloadResult(workload: name, library: "collector", notes: ["bad endpoint \(collector.endpoint)"])
+        }
+        let before = collector.log.acceptedSpans()
+        let encoded = bodies
+        let contentType = wire.encoding.contentType
+        let timing = await onDedicatedThread { () -> (elapsed: Double, failures: Int) in
+            let client = PlainHTTPClient(host: host, port: port, path: path)
+            var failures = 0
+            let start = monotonicNanoseconds()
+            for index in 0..<batches {
+                do {
+                    let (status, _) = try client.post(encoded[index % distinct], contentType: contentType)
+                    if status != 200 { failures += 1 }
+                } catch {
+                    failures += 1
+                }
+            }
+            return (seconds(from: start, to: monotonicNanoseconds()), failures)
+        }
+        let sent = batches * 512
+        let accepted = await collector.log.waitForAccepted(atLeast: before + sent) - before
+        return WorkloadResult(
+            workload: name, library: "collector",
+            metrics: [
+                "accepted_per_second": Double(accepted) / timing.elapsed, "spans": Double(sent),
+                "accepted": Double(accepted), "failed_requests": Double(timing.failures),
+                "body_bytes": Double(bodies[0].count), "seconds": timing.elapsed,
+            ],
+            notes: ["\(batches) requests of 512 spans (\(wire == .httpJSON ? "OTLP-JSON" : "OTLP protobuf"), \(bodies[0].count) bytes each), one connection"])
+    }
+}
