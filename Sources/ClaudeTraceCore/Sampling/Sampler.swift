@@ -140,6 +140,20 @@ public struct ParentBasedSampler: Sampler {
     }
 }
 
+extension Sampler {
+    /// True for the built-in samplers, which decide without reading the new span's attributes
+    /// (a parent-based one when all its delegates are built in). Another sampler may read them.
+    var ignoresAttributes: Bool {
+        switch self {
+        case is AlwaysOnSampler, is AlwaysOffSampler, is TraceIDRatioBasedSampler: true
+        case let parentBased as ParentBasedSampler:
+            [parentBased.root, parentBased.remoteParentSampled, parentBased.remoteParentNotSampled,
+             parentBased.localParentSampled, parentBased.localParentNotSampled].allSatisfy(\.ignoresAttributes)
+        default: false
+        }
+    }
+}
+
 extension Sampler where Self == AlwaysOnSampler {
     public static var alwaysOn: AlwaysOnSampler { AlwaysOnSampler() }
 }

@@ -13,6 +13,9 @@ public final class TracerProvider: Sendable {
     public let processors: [any SpanProcessor]
     private let isShutDown = Atomic(false)
     let disabled: Bool
+    /// Whether the sampler may read a new span's attributes; when it cannot (the built-in
+    /// samplers), a span the sampler drops never evaluates them.
+    let samplerReadsAttributes: Bool
 
     /// - Parameters:
     ///   - resource: the service; defaults to ``Resource/detect(code:environment:)``.
@@ -31,6 +34,7 @@ public final class TracerProvider: Sendable {
         self.idGenerator = idGenerator
         self.processors = processors
         self.disabled = disabled
+        self.samplerReadsAttributes = !sampler.ignoresAttributes
         self.defaultOrigin = SpanOrigin(resource: resource, scope: InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion))
     }
 

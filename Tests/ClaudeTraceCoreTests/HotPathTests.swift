@@ -1,0 +1,62 @@
+import Synchronization
+import Testing
+@testable import ClaudeTraceCore
+
+/// Behaviour the hot-path optimisations must keep (see docs/benchmarks.md).
+@Suite("Hot path")
+struct HotPathTests {
+    /// A sampler that reads the attributes it is given.
+    struct AttributeReadingSampler: Sampler {
+        let seen = Locked<[Attributes]>([])
+        func shouldSample(
+            parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
+            attributes: Attributes, links: [SpanLink]
+        ) -> SamplingResult {
+            seen.withLock { $0.append(attributes) }
+            return SamplingResult(decision: attributes["keep"] == .bool(true) ? .recordAndSample : .drop)
+        }
+        var description: String { "AttributeReadingSampler" }
+    }
+
+    @Test("a span the built-in sampler drops never evaluates its attributes; a kept one gets them all")
+    func unsampledSpansSkipAttributes() async {
+        let evaluations = Atomic(0)
+        func attributes() -> Attributes {
+            evaluations.add(1, ordering: .relaxed)
+            return ["a": 1, "b": "two"]
+        }
+        let dropping = TracerProvider(sampler: .alwaysOff)
+        let dropped = dropping.tracer("t").startSpan("s", attributes: attributes(), parent: .root)
+        dropped.end()
+        #expect(evaluations.load(ordering: .relaxed) == 0)
+        #expect(dropped.context.isValid && !dropped.isRecording)
+
+        let exporter = InMemorySpanExporter()
+        let keeping = TracerProvider(sampler: .parentBased(root: .alwaysOn), processors: [SimpleSpanProcessor(exporter: exporter)])
+        keeping.tracer("t").startSpan("s", attributes: attributes(), parent: .root).end()
+        await keeping.shutdown()
+        #expect(evaluations.load(ordering: .relaxed) == 1)
+        #expect(exporter.exportedSpans.first?.attributes == ["a": 1, "b": "two"])
+    }
+
+    @Test("a sampler that reads attributes gets them before it decides, evaluated once")
+    func customSamplerSeesAttributes() async {
+        let sampler = AttributeReadingSampler()
+        let evaluations = Atomic(0)
+        func attributes(keep: Bool) -> Attributes {
+            evaluations.add(1, ordering: .relaxed)
+            return ["keep": .bool(keep), "n": 3]
+        }
+        let exporter = InMemorySpanExporter()
+        let provider = TracerProvider(sampler: .parentBased(root: sampler), processors: [SimpleSpanProcessor(exporter: exporter)])
+        let tracer = provider.tracer("t")
+        tracer.startSpan("kept", attributes: attributes(keep: true), parent: .root).end()
+        tracer.startSpan("dropped", attributes: attributes(keep: false), parent: .root).end()
+        await provider.shutdown()
+        #expect(evaluations.load(ordering: .relaxed) == 2)
+        let seen = sampler.seen.withLock { $0 }
+        #expect(seen == [["keep": true, "n": 3], ["keep": false, "n": 3]])
+        #expect(exporter.exportedSpans.map(\.name) == ["kept"])
+        #expect(exporter.exportedSpans.first?.attributes == ["keep": true, "n": 3])
+    }
+}
