@@ -59,4 +59,19 @@ struct HotPathTests {
         #expect(exporter.exportedSpans.map(\.name) == ["kept"])
         #expect(exporter.exportedSpans.first?.attributes == ["keep": true, "n": 3])
     }
+
+    @Test("root spans drawn two ids at once still get distinct, valid ids across threads")
+    func rootIDsAreUnique() async {
+        let provider = TracerProvider(sampler: .alwaysOff)
+        let tracer = provider.tracer("t")
+        let contexts = await withTaskGroup(of: [SpanContext].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<5_000).map { _ in tracer.startSpan("s", parent: .root).context } }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(contexts.allSatisfy { $0.isValid })
+        #expect(Set(contexts.map(\.traceID)).count == contexts.count)
+        #expect(Set(contexts.map(\.spanID)).count == contexts.count)
+    }
 }

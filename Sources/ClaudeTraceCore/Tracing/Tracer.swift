@@ -38,7 +38,8 @@ public final class Tracer: Sendable {
     /// Starts a span that the caller ends with ``Span/end(at:)``. It does not become current.
     ///
     /// Follows the spec's order: trace id from a valid parent (or a new one), then the sampler,
-    /// then a new span id whatever the decision.
+    /// then a new span id whatever the decision. (With the built-in ``RandomIDGenerator`` a
+    /// root span's two ids are drawn together; the order cannot be observed.)
     ///
     /// `attributes` is evaluated only when it is needed: when the span records, or when the
     /// sampler is one that reads attributes (not the built-in ones). A span nobody keeps so
@@ -49,10 +50,21 @@ public final class Tracer: Sendable {
         links: [SpanLink] = [], parent: SpanParent = .current, startTime: UInt64? = nil
     ) -> Span {
         let parentContext = parent.resolved.flatMap { $0.isValid ? $0 : nil }
-        let traceID = parentContext?.traceID ?? provider.idGenerator.makeTraceID()
+        let traceID: TraceID
+        var rootSpanID: SpanID? = nil
+        if let parentContext {
+            traceID = parentContext.traceID
+        } else if let random = provider.randomIDGenerator {
+            (traceID, rootSpanID) = random.makeTraceAndSpanID()
+        } else {
+            traceID = provider.idGenerator.makeTraceID()
+        }
+        func makeSpanID() -> SpanID {
+            rootSpanID ?? provider.randomIDGenerator?.makeSpanID() ?? provider.idGenerator.makeSpanID()
+        }
         guard provider.isActive else {
             let context = SpanContext(
-                traceID: traceID, spanID: provider.idGenerator.makeSpanID(),
+                traceID: traceID, spanID: makeSpanID(),
                 traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
             return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
         }
@@ -60,7 +72,7 @@ public final class Tracer: Sendable {
         let result = provider.sampler.shouldSample(
             parentContext: parentContext, traceID: traceID, name: name, kind: kind,
             attributes: initialAttributes ?? Attributes(), links: links)
-        let spanID = provider.idGenerator.makeSpanID()
+        let spanID = makeSpanID()
         var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
         if result.decision == .recordAndSample { flags.insert(.sampled) }
         let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: result.traceState)

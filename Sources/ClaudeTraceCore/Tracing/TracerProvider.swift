@@ -16,6 +16,9 @@ public final class TracerProvider: Sendable {
     /// Whether the sampler may read a new span's attributes; when it cannot (the built-in
     /// samplers), a span the sampler drops never evaluates them.
     let samplerReadsAttributes: Bool
+    /// The id generator when it is the built-in one, called directly (no existential) and,
+    /// for a root span, for both ids at once.
+    let randomIDGenerator: RandomIDGenerator?
 
     /// - Parameters:
     ///   - resource: the service; defaults to ``Resource/detect(code:environment:)``.
@@ -35,6 +38,7 @@ public final class TracerProvider: Sendable {
         self.processors = processors
         self.disabled = disabled
         self.samplerReadsAttributes = !sampler.ignoresAttributes
+        self.randomIDGenerator = idGenerator as? RandomIDGenerator
         self.defaultOrigin = SpanOrigin(resource: resource, scope: InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion))
     }
 
