@@ -1,0 +1,301 @@
+extension BatchSpanProcessor {
+    /// The queue and the background loop. Separate from the processor so the worker task does
+    /// not keep the processor itself alive.
+    ///
+    /// Built so the worker keeps up with a producer in a tight loop (millions of spans a second
+    /// on one core): spans are appended to the batch being filled, and a full batch moves to the
+    /// worker as it is, never copied or split; emptied batch arrays come back for reuse; an
+    /// export costs one task, and one watchdog task per processor enforces the export timeout
+    /// instead of a timer per export. (Before: a task group and a 30 s sleep per export, and
+    /// every span copied once more when the worker split what it took into batches.)
+    final class Engine: Sendable {
+        let exporter: any SpanExporter
+        let configuration: Configuration
+        let component: String
+        private let state: Locked<State>
+
+        struct State: Sendable {
+            /// The batch being filled. It never holds more than `maxExportBatchSize` spans.
+            var filling: [SpanData] = []
+            /// Full batches waiting for the worker, oldest first.
+            var full: [[SpanData]] = []
+            /// Spans in `filling` and `full`: what counts against `maxQueueSize`.
+            var queued = 0
+            /// Emptied batch arrays, kept so that filling a batch allocates nothing.
+            var spares: [[SpanData]] = []
+            var waiter: CheckedContinuation<Void, Never>?
+            /// The worker wants waking once the queue holds this many spans.
+            var wakeThreshold = 1
+            var flushWaiters: [CheckedContinuation<Void, Never>] = []
+            var shuttingDown = false
+            var finished = false
+            var exported = 0, dropped = 0, refused = 0, failed = 0
+            /// The export in flight, which the watchdog cancels at its deadline.
+            var inFlight: InFlight?
+            var exportsStarted = 0
+            /// The watchdog, parked while no export is in flight.
+            var watchdogWaiter: CheckedContinuation<Void, Never>?
+        }
+
+        struct InFlight: Sendable {
+            let number: Int
+            let deadline: ContinuousClock.Instant
+            let task: Task<ExportResult, Never>
+            var timedOut = false
+        }
+
+        /// Emptied batch arrays kept for reuse: enough for the worker to hand one back while the
+        /// producers fill the next, without holding a burst's worth of memory afterwards.
+        static let maxSpares = 4
+
+        init(exporter: any SpanExporter, configuration: Configuration, component: String) {
+            self.exporter = exporter
+            self.configuration = configuration
+            self.component = component
+            var initial = State()
+            initial.filling.reserveCapacity(configuration.maxExportBatchSize)
+            state = Locked(initial)
+        }
+
+        var statistics: Statistics {
+            state.withLock {
+                Statistics(exported: $0.exported, dropped: $0.dropped, refusedAfterShutdown: $0.refused, failed: $0.failed, queued: $0.queued)
+            }
+        }
+
+        func enqueue(_ span: SpanData) {
+            let batchSize = configuration.maxExportBatchSize
+            let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                if state.shuttingDown {
+                    state.refused += 1
+                    return nil
+                }
+                guard state.queued < configuration.maxQueueSize else {
+                    state.dropped += 1
+                    return nil
+                }
+                state.filling.append(span)
+                state.queued += 1
+                if state.filling.count >= batchSize {
+                    var next = state.spares.popLast() ?? []
+                    if next.capacity < batchSize { next.reserveCapacity(batchSize) }
+                    swap(&next, &state.filling)
+                    state.full.append(next)
+                }
+                guard state.queued >= state.wakeThreshold, let waiter = state.waiter else { return nil }
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume()
+        }
+
+        func forceFlush() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (flushNow, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                    guard !state.finished else { return (true, nil) }
+                    state.flushWaiters.append(continuation)
+                    defer { state.waiter = nil }
+                    return (false, state.waiter)
+                }
+                waiter?.resume()
+                if flushNow { continuation.resume() }
+            }
+        }
+
+        func beginShutdown() {
+            let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                state.shuttingDown = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+
+        private enum Step {
+            /// Batches in order, each at most `maxExportBatchSize` spans and never empty.
+            case export(batches: [[SpanData]], flushes: [CheckedContinuation<Void, Never>], shutdown: Bool)
+            case waitForSpans
+            case wait(until: ContinuousClock.Instant)
+        }
+
+        func run() async {
+            let watchdog = configuration.exportTimeout > .zero ? Task { await self.watch() } : nil
+            var deadline = ContinuousClock.now + configuration.scheduleDelay
+            var reportedDrops = 0
+            while true {
+                let now = ContinuousClock.now
+                let step: Step = state.withLock { state in
+                    let flushing = state.shuttingDown || !state.flushWaiters.isEmpty
+                    let due = state.queued > 0 && now >= deadline
+                    guard flushing || due || !state.full.isEmpty else {
+                        return state.queued == 0 ? .waitForSpans : .wait(until: deadline)
+                    }
+                    var batches: [[SpanData]] = []
+                    swap(&batches, &state.full)
+                    if (flushing || due) && !state.filling.isEmpty {
+                        var next = state.spares.popLast() ?? []
+                        if next.capacity < configuration.maxExportBatchSize { next.reserveCapacity(configuration.maxExportBatchSize) }
+                        swap(&next, &state.filling)
+                        batches.append(next)
+                    }
+                    state.queued = state.filling.count
+                    var flushes: [CheckedContinuation<Void, Never>] = []
+                    if flushing { swap(&flushes, &state.flushWaiters) }
+                    return .export(batches: batches, flushes: flushes, shutdown: state.shuttingDown)
+                }
+                switch step {
+                case .waitForSpans:
+                    await waitForSignal(threshold: 1)
+                case .wait(let until):
+                    await waitForSignal(threshold: configuration.maxExportBatchSize, orUntil: until)
+                case .export(var batches, let flushes, let shutdown):
+                    for index in batches.indices {
+                        var batch: [SpanData] = []
+                        swap(&batch, &batches[index])
+                        await export(&batch)
+                    }
+                    let drops = state.withLock { $0.dropped }
+                    if drops > reportedDrops {
+                        Diagnostics.report(.warning, component: component, "dropped \(drops - reportedDrops) spans: the queue was full (maxQueueSize \(configuration.maxQueueSize)); \(drops) in all")
+                        reportedDrops = drops
+                    }
+                    if !flushes.isEmpty || shutdown { _ = await exporter.forceFlush() }
+                    if shutdown {
+                        await exporter.shutdown()
+                        let (late, watchdogWaiter) = state.withLock { state in
+                            state.finished = true
+                            defer {
+                                state.flushWaiters = []
+                                state.watchdogWaiter = nil
+                            }
+                            return (state.flushWaiters, state.watchdogWaiter)
+                        }
+                        watchdogWaiter?.resume()
+                        watchdog?.cancel()
+                        await watchdog?.value
+                        for flush in flushes + late { flush.resume() }
+                        return
+                    }
+                    for flush in flushes { flush.resume() }
+                    deadline = ContinuousClock.now + configuration.scheduleDelay
+                }
+            }
+        }
+
+        /// Exports one batch, counts the outcome, and keeps the emptied array for reuse.
+        private func export(_ batch: inout [SpanData]) async {
+            let result = await exportWithTimeout(batch)
+            let count = batch.count
+            // The spans are destroyed here, on the worker, not under the lock.
+            batch.removeAll(keepingCapacity: true)
+            let emptied = batch
+            batch = []
+            state.withLock { state in
+                if result == .success { state.exported += count } else { state.failed += count }
+                if state.spares.count < Self.maxSpares && emptied.capacity >= configuration.maxExportBatchSize {
+                    state.spares.append(emptied)
+                }
+            }
+        }
+
+        /// Runs the export in a task of its own, which the watchdog cancels if it passes the
+        /// export timeout; a cancelled export counts as failed.
+        private func exportWithTimeout(_ batch: [SpanData]) async -> ExportResult {
+            let timeout = configuration.exportTimeout
+            guard timeout > .zero else { return await exporter.export(batch) }
+            let exporter = self.exporter
+            let task = Task { await exporter.export(batch) }
+            let (number, watchdogWaiter) = state.withLock { state in
+                state.exportsStarted += 1
+                state.inFlight = InFlight(number: state.exportsStarted, deadline: .now + timeout, task: task)
+                defer { state.watchdogWaiter = nil }
+                return (state.exportsStarted, state.watchdogWaiter)
+            }
+            watchdogWaiter?.resume()
+            let result = await task.value
+            let timedOut = state.withLock { state in
+                defer { state.inFlight = nil }
+                return state.inFlight?.number == number && state.inFlight?.timedOut == true
+            }
+            guard !timedOut else {
+                Diagnostics.report(.warning, component: component, "an export of \(batch.count) spans took longer than the export timeout (\(timeout)) and was cancelled")
+                return .failure
+            }
+            return result
+        }
+
+        /// The watchdog: sleeps until the deadline of the export in flight and cancels it if it
+        /// is still running then. While exports follow each other it wakes about once per export
+        /// timeout, not once per export; with none in flight it parks.
+        private func watch() async {
+            while let (number, deadline) = await exportToWatch() {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                let overdue: Task<ExportResult, Never>? = state.withLock { state in
+                    guard state.inFlight?.number == number, ContinuousClock.now >= deadline else { return nil }
+                    state.inFlight?.timedOut = true
+                    return state.inFlight?.task
+                }
+                overdue?.cancel()
+            }
+        }
+
+        /// The export in flight, waiting for one to start; nil once the processor has finished.
+        private func exportToWatch() async -> (Int, ContinuousClock.Instant)? {
+            while true {
+                enum Found { case export(Int, ContinuousClock.Instant), finished, none }
+                let found: Found = state.withLock { state in
+                    if state.finished { return .finished }
+                    if let inFlight = state.inFlight, !inFlight.timedOut { return .export(inFlight.number, inFlight.deadline) }
+                    return .none
+                }
+                switch found {
+                case .export(let number, let deadline): return (number, deadline)
+                case .finished: return nil
+                case .none: break
+                }
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let ready = state.withLock { state in
+                        if state.finished || (state.inFlight.map { !$0.timedOut } ?? false) { return true }
+                        state.watchdogWaiter = continuation
+                        return false
+                    }
+                    if ready { continuation.resume() }
+                }
+            }
+        }
+
+        /// Suspends until the queue holds `threshold` spans, a flush or shutdown is asked for,
+        /// or `deadline` passes.
+        private func waitForSignal(threshold: Int, orUntil deadline: ContinuousClock.Instant? = nil) async {
+            guard let deadline else { return await waitForSignal(threshold: threshold) }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+                group.addTask { await self.waitForSignal(threshold: threshold) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+
+        private func waitForSignal(threshold: Int) async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { state in
+                        if state.queued >= threshold || !state.flushWaiters.isEmpty || state.shuttingDown || Task.isCancelled {
+                            return true
+                        }
+                        state.waiter = continuation
+                        state.wakeThreshold = threshold
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                let waiter = state.withLock { state in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume()
+            }
+        }
+    }
+}
