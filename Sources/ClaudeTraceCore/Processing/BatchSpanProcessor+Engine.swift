@@ -12,6 +12,8 @@ extension BatchSpanProcessor {
         let exporter: any SpanExporter
         let configuration: Configuration
         let component: String
+        /// Where the worker, its exports and the watchdog run.
+        let thread: WorkerThread
         private let state: Locked<State>
 
         struct State: Sendable {
@@ -48,10 +50,11 @@ extension BatchSpanProcessor {
         /// producers fill the next, without holding a burst's worth of memory afterwards.
         static let maxSpares = 4
 
-        init(exporter: any SpanExporter, configuration: Configuration, component: String) {
+        init(exporter: any SpanExporter, configuration: Configuration, component: String, thread: WorkerThread) {
             self.exporter = exporter
             self.configuration = configuration
             self.component = component
+            self.thread = thread
             var initial = State()
             initial.filling.reserveCapacity(configuration.maxExportBatchSize)
             state = Locked(initial)
@@ -119,7 +122,7 @@ extension BatchSpanProcessor {
         }
 
         func run() async {
-            let watchdog = configuration.exportTimeout > .zero ? Task { await self.watch() } : nil
+            let watchdog = configuration.exportTimeout > .zero ? Task(executorPreference: thread) { await self.watch() } : nil
             var deadline = ContinuousClock.now + configuration.scheduleDelay
             var reportedDrops = 0
             while true {
@@ -204,7 +207,7 @@ extension BatchSpanProcessor {
             let timeout = configuration.exportTimeout
             guard timeout > .zero else { return await exporter.export(batch) }
             let exporter = self.exporter
-            let task = Task { await exporter.export(batch) }
+            let task = Task(executorPreference: thread) { await exporter.export(batch) }
             let (number, watchdogWaiter) = state.withLock { state in
                 state.exportsStarted += 1
                 state.inFlight = InFlight(number: state.exportsStarted, deadline: .now + timeout, task: task)

@@ -68,18 +68,25 @@ public final class BatchSpanProcessor: SpanProcessor {
     private let engine: Engine
     private let worker: Task<Void, Never>
 
+    /// Starts the processor's worker on a thread of its own (see ``WorkerThread``).
     public init(exporter: any SpanExporter, configuration: Configuration = Configuration()) {
-        self.configuration = configuration
-        let engine = Engine(exporter: exporter, configuration: configuration, component: "BatchSpanProcessor")
-        self.engine = engine
-        worker = Task.detached { await engine.run() }
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: "BatchSpanProcessor")
     }
 
     init(exporter: any SpanExporter, configuration: Configuration, component: String) {
-        self.configuration = configuration
-        let engine = Engine(exporter: exporter, configuration: configuration, component: component)
-        self.engine = engine
-        worker = Task.detached { await engine.run() }
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: component)
+    }
+
+    private static func start(
+        _ exporter: any SpanExporter, _ configuration: Configuration, component: String
+    ) -> (Configuration, Engine, Task<Void, Never>) {
+        let thread = WorkerThread(name: "ct-span-export")
+        let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread)
+        let worker = Task.detached(executorPreference: thread) {
+            await engine.run()
+            thread.stop()
+        }
+        return (configuration, engine, worker)
     }
 
     public func onEnd(_ span: SpanData) {
