@@ -66,8 +66,11 @@ extension BatchSpanProcessor {
             }
         }
 
-        func enqueue(_ span: SpanData) {
+        func enqueue(_ span: consuming SpanData) {
             let batchSize = configuration.maxExportBatchSize
+            // Moved into the queue, not copied: a copy is a retain of every reference the span
+            // holds, and a release of each when the caller's copy goes away.
+            var pending: SpanData? = consume span
             let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
                 if state.shuttingDown {
                     state.refused += 1
@@ -77,7 +80,7 @@ extension BatchSpanProcessor {
                     state.dropped += 1
                     return nil
                 }
-                state.filling.append(span)
+                state.filling.append(pending.take()!)
                 state.queued += 1
                 if state.filling.count >= batchSize {
                     var next = state.spares.popLast() ?? []

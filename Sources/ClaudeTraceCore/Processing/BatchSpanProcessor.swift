@@ -12,7 +12,7 @@
 ///
 /// Memory: at most `maxQueueSize` spans wait in the queue, and at most as many more are being
 /// exported.
-public final class BatchSpanProcessor: SpanProcessor {
+public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     /// How the processor batches. Every field names its environment variable and default.
     public struct Configuration: Sendable, Hashable {
         /// Spans that may wait; beyond it new spans are dropped. `OTEL_BSP_MAX_QUEUE_SIZE`, 2048.
@@ -89,7 +89,7 @@ public final class BatchSpanProcessor: SpanProcessor {
         return (configuration, engine, worker)
     }
 
-    public func onEnd(_ span: SpanData) {
+    public func onEnd(_ span: consuming SpanData) {
         guard span.context.isSampled else { return }
         engine.enqueue(span)
     }
@@ -114,7 +114,7 @@ public final class BatchSpanProcessor: SpanProcessor {
 ///
 /// `onEnd` is synchronous and exporters are `async`, so spans wait in a bounded queue (2048,
 /// newest dropped and counted when full) for a background task that exports them one by one.
-public final class SimpleSpanProcessor: SpanProcessor {
+public final class SimpleSpanProcessor: SpanProcessor, SpanStartIgnoring {
     private let processor: BatchSpanProcessor
 
     public init(exporter: any SpanExporter, exportTimeout: Duration = .seconds(30)) {
@@ -124,7 +124,7 @@ public final class SimpleSpanProcessor: SpanProcessor {
             component: "SimpleSpanProcessor")
     }
 
-    public func onEnd(_ span: SpanData) { processor.onEnd(span) }
+    public func onEnd(_ span: consuming SpanData) { processor.onEnd(span) }
     public func forceFlush() async { await processor.forceFlush() }
     public func shutdown() async { await processor.shutdown() }
     public var statistics: BatchSpanProcessor.Statistics { processor.statistics }

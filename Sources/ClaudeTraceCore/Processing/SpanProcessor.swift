@@ -4,8 +4,9 @@ public protocol SpanProcessor: Sendable {
     /// A span started; it can still be changed.
     func onStart(_ span: Span, parentContext: SpanContext?)
     /// A span ended. Sampled and record-only spans both arrive here; only sampled ones may be
-    /// exported.
-    func onEnd(_ span: SpanData)
+    /// exported. `consuming` lets a processor keep the span without copying it (the last
+    /// processor gets the span itself); an implementation may still declare a plain parameter.
+    func onEnd(_ span: consuming SpanData)
     /// Exports everything received so far.
     func forceFlush() async
     /// Flushes, then refuses further spans. Only the first call does anything.
@@ -17,3 +18,7 @@ extension SpanProcessor {
     public func forceFlush() async {}
     public func shutdown() async {}
 }
+
+/// A processor whose `onStart` does nothing. The provider leaves it out of the loop over
+/// processors when a span starts (an existential copy and call per processor per span).
+protocol SpanStartIgnoring {}

@@ -193,7 +193,11 @@ public struct Span: Sendable {
             return (data, provider)
         }
         guard let (data, provider) = ended else { return }
-        for processor in provider.processors { processor.onEnd(data) }
+        // Each processor but the last gets a copy; the last gets the span itself.
+        let processors = provider.processors
+        guard let last = processors.indices.last else { return }
+        for index in 0..<last { processors[index].onEnd(data) }
+        processors[last].onEnd(consume data)
     }
 
     /// The span current in this task (set by `withSpan`), if any.

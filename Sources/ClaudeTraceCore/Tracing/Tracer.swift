@@ -94,7 +94,7 @@ public final class Tracer: Sendable {
             parentIsRemote: parentContext?.isRemote ?? false, attributes: limitedAttributes,
             droppedAttributes: droppedAttributes, links: keptLinks, droppedLinks: droppedLinks,
             startWall: startTime ?? WallClock.nanoseconds(), tracer: self)
-        for processor in provider.processors { processor.onStart(span, parentContext: parentContext) }
+        for processor in provider.startProcessors { processor.onStart(span, parentContext: parentContext) }
         return span
     }
 

@@ -11,6 +11,8 @@ public final class TracerProvider: Sendable {
     public let limits: SpanLimits
     public let idGenerator: any IDGenerator
     public let processors: [any SpanProcessor]
+    /// The processors that want ``SpanProcessor/onStart(_:parentContext:)``.
+    let startProcessors: [any SpanProcessor]
     private let isShutDown = Atomic(false)
     let disabled: Bool
     /// Whether the sampler may read a new span's attributes; when it cannot (the built-in
@@ -36,6 +38,7 @@ public final class TracerProvider: Sendable {
         self.limits = limits
         self.idGenerator = idGenerator
         self.processors = processors
+        self.startProcessors = processors.filter { !($0 is SpanStartIgnoring) }
         self.disabled = disabled
         self.samplerReadsAttributes = !sampler.ignoresAttributes
         self.randomIDGenerator = idGenerator as? RandomIDGenerator
