@@ -29,6 +29,7 @@ public enum ClaudeTraceBenchmarks {
     static func run(_ workload: String, spans: Int, options: Options) async -> [WorkloadResult] {
         switch workload {
         case "W1": return [await rootSpans(spans, sampled: true)]
+        case "W1-alone": return [await rootSpansAlone(spans)]
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
         case "W3": return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 40))

@@ -53,6 +53,19 @@ extension ClaudeTraceBenchmarks {
         return result
     }
 
+    /// W1 without any processor: what the span itself costs (start, 8 attributes, end, the
+    /// snapshot), apart from the hand-off to the batch processor and its worker.
+    static func rootSpansAlone(_ count: Int) async -> WorkloadResult {
+        let provider = TracerProvider(resource: benchmarkResource, sampler: .alwaysOn, processors: [])
+        let tracer = provider.tracer("benchmark")
+        let nanoseconds = nanosecondsPerOperation(count, warmUp: count / 10) { index in
+            tracer.startSpan("w1", attributes: eightAttributes(index), parent: .root).end()
+        }
+        await provider.shutdown()
+        return WorkloadResult(workload: "W1-alone", library: library, metrics: ["ns_per_span": nanoseconds, "spans": Double(count + count / 10)],
+                              notes: ["no processor: the span's own cost"])
+    }
+
     /// Allocations per W1 span: by every thread from the first start to a completed
     /// shutdown, and by the producing thread alone.
     static func allocationsPerSpan(_ count: Int) async -> (total: Double, producer: Double) {
