@@ -74,4 +74,33 @@ struct HotPathTests {
         #expect(Set(contexts.map(\.traceID)).count == contexts.count)
         #expect(Set(contexts.map(\.spanID)).count == contexts.count)
     }
+
+    @Test("the built-in samplers' fast path decides as the samplers do and keeps the parent's trace state")
+    func builtInSamplingMatchesSamplers() throws {
+        let state = try #require(TraceState().setting("vendor", to: "v1"))
+        let trace = TraceID(high: 3, low: 4)
+        let parents: [SpanContext?] = [
+            nil,
+            SpanContext(traceID: trace, spanID: SpanID(5), traceFlags: .sampled, traceState: state),
+            SpanContext(traceID: trace, spanID: SpanID(5), traceFlags: [], traceState: state),
+            SpanContext(traceID: trace, spanID: SpanID(5), traceFlags: .sampled, traceState: state, isRemote: true),
+            SpanContext(traceID: trace, spanID: SpanID(5), traceFlags: [], traceState: state, isRemote: true),
+        ]
+        let samplers: [any Sampler] = [AlwaysOnSampler(), AlwaysOffSampler(), ParentBasedSampler(root: AlwaysOnSampler())]
+        for sampler in samplers {
+            let fast = try #require(BuiltInSampling(sampler))
+            let tracer = TracerProvider(sampler: sampler).tracer("t")
+            for parent in parents {
+                let expected = sampler.shouldSample(
+                    parentContext: parent, traceID: parent?.traceID ?? trace, name: "s", kind: .internal, attributes: [:], links: [])
+                #expect(fast.decision(parent: parent) == expected.decision)
+                let span = tracer.startSpan("s", parent: parent.map { .context($0) } ?? .root)
+                #expect(span.context.isSampled == (expected.decision == .recordAndSample))
+                #expect(span.context.traceState == expected.traceState)
+                span.end()
+            }
+        }
+        #expect(BuiltInSampling(TraceIDRatioBasedSampler(ratio: 0.5)) == nil)
+        #expect(BuiltInSampling(ParentBasedSampler(root: AlwaysOffSampler())) == nil)
+    }
 }

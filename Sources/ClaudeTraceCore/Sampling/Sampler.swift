@@ -15,7 +15,7 @@ public struct SamplingResult: Sendable {
     /// The new span's trace state: pass the parent's through unless changing it.
     public var traceState: TraceState
 
-    public init(decision: SamplingDecision, attributes: Attributes = [:], traceState: TraceState = TraceState()) {
+    public init(decision: SamplingDecision, attributes: Attributes = Attributes(), traceState: TraceState = TraceState()) {
         self.decision = decision
         self.attributes = attributes
         self.traceState = traceState
@@ -150,6 +150,35 @@ extension Sampler {
             [parentBased.root, parentBased.remoteParentSampled, parentBased.remoteParentNotSampled,
              parentBased.localParentSampled, parentBased.localParentNotSampled].allSatisfy(\.ignoresAttributes)
         default: false
+        }
+    }
+}
+
+/// The rule of a built-in sampler that decides from the parent alone: always on, always off,
+/// or parent-based with an always-on root and the default delegates (the provider's default).
+/// Each keeps the parent's trace state and adds no attributes, as those samplers do.
+enum BuiltInSampling {
+    case alwaysOn, alwaysOff, parentBasedAlwaysOn
+
+    init?(_ sampler: any Sampler) {
+        switch sampler {
+        case is AlwaysOnSampler: self = .alwaysOn
+        case is AlwaysOffSampler: self = .alwaysOff
+        case let parentBased as ParentBasedSampler
+            where parentBased.root is AlwaysOnSampler
+            && parentBased.remoteParentSampled is AlwaysOnSampler && parentBased.remoteParentNotSampled is AlwaysOffSampler
+            && parentBased.localParentSampled is AlwaysOnSampler && parentBased.localParentNotSampled is AlwaysOffSampler:
+            self = .parentBasedAlwaysOn
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    func decision(parent: SpanContext?) -> SamplingDecision {
+        switch self {
+        case .alwaysOn: .recordAndSample
+        case .alwaysOff: .drop
+        case .parentBasedAlwaysOn: parent == nil || parent!.isSampled ? .recordAndSample : .drop
         }
     }
 }

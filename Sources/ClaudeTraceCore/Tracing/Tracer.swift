@@ -9,6 +9,7 @@ public enum SpanParent: Sendable {
     /// This context, e.g. captured before `Task.detached` or extracted from a `traceparent`.
     case context(SpanContext)
 
+    @inline(__always)
     var resolved: SpanContext? {
         switch self {
         case .current: Span.current?.context
@@ -59,27 +60,33 @@ public final class Tracer: Sendable {
         } else {
             traceID = provider.idGenerator.makeTraceID()
         }
-        func makeSpanID() -> SpanID {
-            rootSpanID ?? provider.randomIDGenerator?.makeSpanID() ?? provider.idGenerator.makeSpanID()
-        }
         guard provider.isActive else {
             let context = SpanContext(
-                traceID: traceID, spanID: makeSpanID(),
+                traceID: traceID, spanID: rootSpanID ?? makeSpanID(),
                 traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
             return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
         }
         let initialAttributes = provider.samplerReadsAttributes ? attributes() : nil
-        let result = provider.sampler.shouldSample(
-            parentContext: parentContext, traceID: traceID, name: name, kind: kind,
-            attributes: initialAttributes ?? Attributes(), links: links)
-        let spanID = makeSpanID()
+        let decision: SamplingDecision
+        let traceState: TraceState
+        var samplerAttributes = Attributes()
+        if let builtIn = provider.builtInSampling {
+            decision = builtIn.decision(parent: parentContext)
+            traceState = parentContext?.traceState ?? TraceState()
+        } else {
+            let result = provider.sampler.shouldSample(
+                parentContext: parentContext, traceID: traceID, name: name, kind: kind,
+                attributes: initialAttributes ?? Attributes(), links: links)
+            (decision, traceState, samplerAttributes) = (result.decision, result.traceState, result.attributes)
+        }
+        let spanID = rootSpanID ?? makeSpanID()
         var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
-        if result.decision == .recordAndSample { flags.insert(.sampled) }
-        let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: result.traceState)
-        guard result.decision != .drop else { return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind) }
+        if decision == .recordAndSample { flags.insert(.sampled) }
+        let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: traceState)
+        guard decision != .drop else { return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind) }
 
         var spanAttributes = initialAttributes ?? attributes()
-        for (key, value) in result.attributes { spanAttributes[key] = value }
+        for (key, value) in samplerAttributes { spanAttributes[key] = value }
         let (limitedAttributes, droppedAttributes) = spanAttributes.limited(by: provider.limits.spanAttributes)
         var keptLinks: [SpanLink] = []
         for link in links {
@@ -96,6 +103,13 @@ public final class Tracer: Sendable {
             startWall: startTime ?? WallClock.nanoseconds(), tracer: self)
         for processor in provider.startProcessors { processor.onStart(span, parentContext: parentContext) }
         return span
+    }
+
+    /// A new span id from the provider's generator (directly when it is the built-in one).
+    @inline(__always)
+    private func makeSpanID() -> SpanID {
+        if let random = provider.randomIDGenerator { return random.makeSpanID() }
+        return provider.idGenerator.makeSpanID()
     }
 
     /// Runs `operation` inside a new span that is current for its duration (through `await`,

@@ -21,6 +21,9 @@ public final class TracerProvider: Sendable {
     /// The id generator when it is the built-in one, called directly (no existential) and,
     /// for a root span, for both ids at once.
     let randomIDGenerator: RandomIDGenerator?
+    /// The sampler's decision rule when it is one of the common built-in ones, applied without
+    /// an existential call or a ``SamplingResult`` (the same decisions and trace state).
+    let builtInSampling: BuiltInSampling?
 
     /// - Parameters:
     ///   - resource: the service; defaults to ``Resource/detect(code:environment:)``.
@@ -42,6 +45,7 @@ public final class TracerProvider: Sendable {
         self.disabled = disabled
         self.samplerReadsAttributes = !sampler.ignoresAttributes
         self.randomIDGenerator = idGenerator as? RandomIDGenerator
+        self.builtInSampling = BuiltInSampling(sampler)
         self.defaultOrigin = SpanOrigin(resource: resource, scope: InstrumentationScope(name: Resource.sdkName, version: Resource.sdkVersion))
     }
 
