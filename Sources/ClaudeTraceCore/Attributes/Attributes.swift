@@ -19,16 +19,23 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         }
     }
 
-    /// Whether two elements share a key. Comparing UTF-8 lengths first (O(1) for native
-    /// strings) skips almost every full string comparison.
+    /// Whether two elements share a key. Keys of different UTF-8 lengths (O(1) for native
+    /// strings) cannot be equal, so a 64-bit mask of the lengths seen (modulo 64) finds the
+    /// candidates in one pass; only keys whose length bit is already set are compared in full.
+    /// Keys are read through the buffer, never by copying an element (the element-wise
+    /// version copied whole (key, value) tuples through the runtime's generic witness: 15% of
+    /// a nested pair of spans, perf on W1b).
     private static func hasDuplicateKeys(_ elements: [Element]) -> Bool {
         guard elements.count > 1 else { return false }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: elements.count) { lengths in
-            for index in elements.indices { lengths[index] = elements[index].key.utf8.count }
-            for later in 1..<elements.count {
-                for earlier in 0..<later where lengths[earlier] == lengths[later] && elements[earlier].key == elements[later].key {
-                    return true
+        return elements.withUnsafeBufferPointer { buffer in
+            var seen: UInt64 = 0
+            for later in buffer.indices {
+                let length = buffer[later].key.utf8.count
+                let bit: UInt64 = 1 << UInt64(length & 63)
+                if seen & bit != 0 {
+                    for earlier in 0..<later where sameKey(buffer[earlier].key, buffer[later].key) { return true }
                 }
+                seen |= bit
             }
             return false
         }
