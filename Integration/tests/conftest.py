@@ -38,7 +38,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def probe():
     path = os.environ.get("PROBE_BIN")
     if not path or not os.access(path, os.X_OK):
-        pytest.skip("PROBE_BIN is not set to the integration-probe binary (run Integration/run.sh)")
+        pytest.fail("PROBE_BIN is not set to the integration-probe binary (run Integration/run.sh)")
     return path
 
 
@@ -108,7 +108,7 @@ def rotel_binary():
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
-    pytest.skip("rotel-agent not found: pip install rotel")
+    pytest.fail("rotel-agent not found: pip install rotel (Integration/run.sh installs it)")
 
 
 class Rotel:

@@ -82,7 +82,7 @@ def free_port():
 def run(tmp_path_factory):
     probe = os.environ.get("PROBE_BIN")
     if not probe or not os.path.exists(probe):
-        pytest.skip("PROBE_BIN does not name the built integration-probe")
+        pytest.fail("PROBE_BIN does not name the built integration-probe (run Integration/run.sh)")
     server, port = double.start(port=0)
     out = tmp_path_factory.mktemp("claude")
     try:

@@ -227,9 +227,6 @@ def cli():
     if not os.environ.get("CLAUDE_TRACE_BIN") and not os.path.exists(binary):
         subprocess.run(["swift", "build", "--product", "claude-trace"], cwd=ROOT, check=True)
     assert os.path.exists(binary), f"no claude-trace binary at {binary}: build it with `swift build --product claude-trace`"
-    probe = subprocess.run([binary, "report", "--json", os.devnull], capture_output=True, text=True, timeout=60)
-    if "coming soon" in probe.stdout + probe.stderr:
-        pytest.skip("claude-trace is still the placeholder that prints 'coming soon'")
     return binary
 
 
