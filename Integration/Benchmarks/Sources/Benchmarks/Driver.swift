@@ -30,7 +30,7 @@ final class Driver {
             steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
         }
         steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
-        steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "8"] : []))
+        steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "20", "--foundation-rounds", "2"] : []))
         steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
         steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
         steps.append(Step(workload: "W5", library: "swift-otel", arguments: ["--spans", spans]))

@@ -32,7 +32,9 @@ public enum ClaudeTraceBenchmarks {
         case "W1-alone": return [await rootSpansAlone(spans)]
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
-        case "W3": return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 40))
+        case "W3":
+            return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 200),
+                            foundationRounds: options.int("--foundation-rounds", default: 10))
         case "W4": return [await claudeCalls(options.int("--calls", default: 100_000))]
         case "W5":
             return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8),

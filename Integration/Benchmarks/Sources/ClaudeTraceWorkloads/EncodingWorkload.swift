@@ -7,7 +7,10 @@ extension ClaudeTraceBenchmarks {
     /// W3: OTLP-JSON encoding of `count` spans with 8 attributes and 1 event: our encoder
     /// against Foundation's `JSONEncoder` on equivalent `Codable` structs (built beforehand,
     /// so only `JSONEncoder.encode` is timed: the comparison favours Foundation).
-    static func encoding(_ count: Int, rounds: Int) -> [WorkloadResult] {
+    /// Ours runs `rounds` times (about 2 s for 200) and Foundation `foundationRounds` times
+    /// (about 3 s for 10); each keeps its best round, so a moment of contention on the machine
+    /// does not decide the ratio.
+    static func encoding(_ count: Int, rounds: Int, foundationRounds: Int) -> [WorkloadResult] {
         let spans = sampleSpans(count)
         var ours: [UInt8] = []
         let encoder = OTLPJSONEncoder()
@@ -32,7 +35,7 @@ extension ClaudeTraceBenchmarks {
         let foundationEncoder = JSONEncoder()
         var foundation = Data()
         var foundationBest = Double.infinity
-        for _ in 0..<max(1, rounds / 4) {
+        for _ in 0..<foundationRounds {
             let start = monotonicNanoseconds()
             foundation = (try? foundationEncoder.encode(request)) ?? Data()
             foundationBest = min(foundationBest, seconds(from: start, to: monotonicNanoseconds()))
