@@ -86,17 +86,22 @@ extension JSONWriter {
         write(UInt8(ascii: "}"))
     }
 
-    mutating func appendSpan(_ span: SpanData) {
+    /// Opens a span or link object with its `traceId`, `spanId` and (when set) `traceState`.
+    mutating func appendContextFields(_ context: SpanContext) {
         write("{\"traceId\":\"")
-        writeHex(span.context.traceID.high)
-        writeHex(span.context.traceID.low)
+        writeHex(context.traceID.high)
+        writeHex(context.traceID.low)
         write("\",\"spanId\":\"")
-        writeHex(span.context.spanID.value)
+        writeHex(context.spanID.value)
         write(UInt8(ascii: "\""))
-        if !span.context.traceState.isEmpty {
+        if !context.traceState.isEmpty {
             write(",\"traceState\":")
-            writeString(span.context.traceState.headerValue)
+            writeString(context.traceState.headerValue)
         }
+    }
+
+    mutating func appendSpan(_ span: SpanData) {
+        appendContextFields(span.context)
         if let parent = span.parentSpanID {
             write(",\"parentSpanId\":\"")
             writeHex(parent.value)
@@ -148,16 +153,7 @@ extension JSONWriter {
     }
 
     mutating func appendLink(_ link: SpanLink) {
-        write("{\"traceId\":\"")
-        writeHex(link.context.traceID.high)
-        writeHex(link.context.traceID.low)
-        write("\",\"spanId\":\"")
-        writeHex(link.context.spanID.value)
-        write(UInt8(ascii: "\""))
-        if !link.context.traceState.isEmpty {
-            write(",\"traceState\":")
-            writeString(link.context.traceState.headerValue)
-        }
+        appendContextFields(link.context)
         appendAttributesField(link.attributes, leadingComma: true)
         appendCountField(",\"droppedAttributesCount\":", link.droppedAttributesCount)
         // Bits 0–7 are the linked context's W3C flags; 0x100 says whether it is remote is
