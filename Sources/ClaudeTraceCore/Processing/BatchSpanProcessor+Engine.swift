@@ -25,6 +25,9 @@ extension BatchSpanProcessor {
             var queued = 0
             /// Emptied batch arrays, kept so that filling a batch allocates nothing.
             var spares: [[SpanData]] = []
+            /// An exported batch whose spans the producers free, two per `enqueue`: memory
+            /// goes back to the allocator on the thread that took it (see ``enqueue(_:)``).
+            var reclaim: [SpanData] = []
             var waiter: CheckedContinuation<Void, Never>?
             /// The worker wants waking once the queue holds this many spans.
             var wakeThreshold = 1
@@ -71,14 +74,17 @@ extension BatchSpanProcessor {
             // Moved into the queue, not copied: a copy is a retain of every reference the span
             // holds, and a release of each when the caller's copy goes away.
             var pending: SpanData? = consume span
-            let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+            // Returns the waiter to wake, and two spans of an exported batch (see `reclaim`),
+            // which are freed as soon as the lock is released.
+            let (waiter, _) = state.withLock { state -> (CheckedContinuation<Void, Never>?, (SpanData?, SpanData?)) in
+                let reclaimed = state.reclaim.isEmpty ? (nil, nil) : Self.takeTwo(&state)
                 if state.shuttingDown {
                     state.refused += 1
-                    return nil
+                    return (nil, reclaimed)
                 }
                 guard state.queued < configuration.maxQueueSize else {
                     state.dropped += 1
-                    return nil
+                    return (nil, reclaimed)
                 }
                 state.filling.append(pending.take()!)
                 state.queued += 1
@@ -88,11 +94,22 @@ extension BatchSpanProcessor {
                     swap(&next, &state.filling)
                     state.full.append(next)
                 }
-                guard state.queued >= state.wakeThreshold, let waiter = state.waiter else { return nil }
+                guard state.queued >= state.wakeThreshold, let waiter = state.waiter else { return (nil, reclaimed) }
                 state.waiter = nil
-                return waiter
+                return (waiter, reclaimed)
             }
             waiter?.resume()
+        }
+
+        /// Moves the last two spans out of `reclaim`, and its array to the spares once empty.
+        private static func takeTwo(_ state: inout State) -> (SpanData?, SpanData?) {
+            let taken = (state.reclaim.popLast(), state.reclaim.popLast())
+            if state.reclaim.isEmpty && state.spares.count < maxSpares {
+                var emptied: [SpanData] = []
+                swap(&emptied, &state.reclaim)
+                state.spares.append(emptied)
+            }
+            return taken
         }
 
         func forceFlush() async {
@@ -151,6 +168,7 @@ extension BatchSpanProcessor {
                 }
                 switch step {
                 case .waitForSpans:
+                    freeReclaim()
                     await waitForSignal(threshold: 1)
                 case .wait(let until):
                     await waitForSignal(threshold: configuration.maxExportBatchSize, orUntil: until)
@@ -168,6 +186,7 @@ extension BatchSpanProcessor {
                     if !flushes.isEmpty || shutdown { _ = await exporter.forceFlush() }
                     if shutdown {
                         await exporter.shutdown()
+                        freeReclaim()
                         let (late, watchdogWaiter) = state.withLock { state in
                             state.finished = true
                             defer {
@@ -188,20 +207,36 @@ extension BatchSpanProcessor {
             }
         }
 
-        /// Exports one batch, counts the outcome, and keeps the emptied array for reuse.
+        /// Exports one batch, counts the outcome, and hands the batch to the producers to free
+        /// (see `reclaim`), or frees it here when they have not finished the previous one.
+        ///
+        /// Why the producers free it: glibc returns a block freed on another thread to the
+        /// allocating thread's arena under that arena's lock, so a worker freeing a tight-loop
+        /// producer's spans fought it for the lock on every block (perf on W1: a fifth of all
+        /// samples were futex waits and wakes on the arena lock).
         private func export(_ batch: inout [SpanData]) async {
             let result = await exportWithTimeout(batch)
             let count = batch.count
-            // The spans are destroyed here, on the worker, not under the lock.
-            batch.removeAll(keepingCapacity: true)
-            let emptied = batch
-            batch = []
+            var leftover: [SpanData] = []
+            swap(&leftover, &batch)
             state.withLock { state in
                 if result == .success { state.exported += count } else { state.failed += count }
-                if state.spares.count < Self.maxSpares && emptied.capacity >= configuration.maxExportBatchSize {
-                    state.spares.append(emptied)
+                if state.reclaim.isEmpty { swap(&leftover, &state.reclaim) }
+            }
+            guard !leftover.isEmpty else { return }
+            // The spans are destroyed here, on the worker, not under the lock.
+            leftover.removeAll(keepingCapacity: true)
+            state.withLock { state in
+                if state.spares.count < Self.maxSpares && leftover.capacity >= configuration.maxExportBatchSize {
+                    state.spares.append(leftover)
                 }
             }
+        }
+
+        /// Frees what the producers left in `reclaim`, once they have gone quiet.
+        private func freeReclaim() {
+            var leftover: [SpanData] = []
+            state.withLock { swap(&leftover, &$0.reclaim) }
         }
 
         /// Runs the export in a task of its own, which the watchdog cancels if it passes the
