@@ -27,7 +27,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    @usableFromInline let storage: Storage
+    @usableFromInline var storage: Storage
 
     public init(_ value: Value) {
         storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in value }, to: Storage.self)
@@ -44,4 +44,15 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
             return try body(&value.pointee)
         }
     }
+
+    /// Reads the value without taking the lock: only for a value that nobody writes any more,
+    /// reached through a happens-before edge from its last write (another lock, a task
+    /// hand-off). An ended span's record is such a value; see ``SpanData``.
+    @inline(__always)
+    func readWithoutLock<Result>(_ body: (borrowing Value) -> Result) -> Result {
+        storage.withUnsafeMutablePointerToHeader { body($0.pointee) }
+    }
+
+    /// Whether no other `Locked` shares this value's storage.
+    mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) }
 }

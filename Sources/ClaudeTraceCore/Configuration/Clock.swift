@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -24,5 +26,32 @@ public enum MonotonicClock {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+    }
+}
+
+/// Wall-clock time derived from a monotonic reading: `CLOCK_MONOTONIC` plus the offset to
+/// `CLOCK_REALTIME` measured at most a second earlier. A span's start then costs one clock read
+/// instead of two (each about 20 ns here, a fifth of the floor), its duration stays monotonic, and
+/// a wall-clock step shows in start times within a second. (The OpenTelemetry Java SDK anchors
+/// each trace to one wall-clock reading in the same way, for the same reasons.)
+enum AnchoredWallClock {
+    /// `CLOCK_REALTIME` − `CLOCK_MONOTONIC`, and the monotonic time when it was measured.
+    private static let offset = Atomic<UInt64>(0)
+    private static let measuredAt = Atomic<UInt64>(0)
+
+    /// Unix epoch nanoseconds at `monotonic` (a `MonotonicClock` reading from just now).
+    @inline(__always)
+    static func nanoseconds(at monotonic: UInt64) -> UInt64 {
+        let measured = measuredAt.load(ordering: .relaxed)
+        if measured == 0 || Int64(bitPattern: monotonic &- measured) > 1_000_000_000 { return remeasure() }
+        return monotonic &+ offset.load(ordering: .relaxed)
+    }
+
+    private static func remeasure() -> UInt64 {
+        let wall = WallClock.nanoseconds()
+        let monotonic = MonotonicClock.nanoseconds()
+        offset.store(wall &- monotonic, ordering: .relaxed)
+        measuredAt.store(monotonic, ordering: .relaxed)
+        return wall
     }
 }

@@ -10,37 +10,24 @@ public struct Span: Sendable {
     /// The parent's span id; nil for a root span.
     public let parentSpanID: SpanID?
     public let kind: SpanKind
-    /// Nil for a non-recording span.
-    let state: Locked<State>?
-
-    struct State: Sendable {
-        let tracer: Tracer
-        let parentIsRemote: Bool
-        let startWall: UInt64
-        let startMonotonic: UInt64
-        var name: String
-        var attributes: Attributes
-        var events: [SpanEvent] = []
-        var links: [SpanLink] = []
-        var status: SpanStatus = .unset
-        var droppedAttributes = 0
-        var droppedEvents = 0
-        var droppedLinks = 0
-        var ended = false
-    }
+    /// The span's storage; nil for a non-recording span. Its `tracer` is nil once it has ended.
+    let state: Locked<SpanRecord>?
 
     init(
         name: String, kind: SpanKind, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool,
         attributes: Attributes, droppedAttributes: Int, links: [SpanLink], droppedLinks: Int,
-        startWall: UInt64, tracer: Tracer
+        startWall: UInt64, startMonotonic: UInt64, tracer: Tracer
     ) {
         self.context = context
         self.parentSpanID = parentSpanID
         self.kind = kind
-        self.state = Locked(State(
-            tracer: tracer, parentIsRemote: parentIsRemote, startWall: startWall,
-            startMonotonic: MonotonicClock.nanoseconds(), name: name, attributes: attributes,
-            links: links, droppedAttributes: droppedAttributes, droppedLinks: droppedLinks))
+        self.state = Locked(SpanRecord(
+            fields: SpanFields(
+                name: name, kind: kind, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote,
+                startTimeNanoseconds: startWall, endTimeNanoseconds: startWall, attributes: attributes,
+                events: [], links: links, status: .unset, droppedAttributesCount: droppedAttributes,
+                droppedEventsCount: 0, droppedLinksCount: droppedLinks, origin: tracer.origin),
+            tracer: tracer, startMonotonic: startMonotonic))
     }
 
     /// A non-recording span that only carries `context`: for propagating a context that came
@@ -53,12 +40,12 @@ public struct Span: Sendable {
     }
 
     /// True while the span records changes: it was sampled (or record-only) and has not ended.
-    public var isRecording: Bool { state?.withLock { !$0.ended } ?? false }
+    public var isRecording: Bool { state?.withLock { $0.tracer != nil } ?? false }
 
     /// The span's name; empty for a non-recording span.
-    public var name: String { state?.withLock { $0.name } ?? "" }
+    public var name: String { state?.withLock { $0.fields.name } ?? "" }
 
-    public var status: SpanStatus { state?.withLock { $0.status } ?? .unset }
+    public var status: SpanStatus { state?.withLock { $0.fields.status } ?? .unset }
 
     /// The span's attributes: read them, or set one with `span.attributes["key"] = value`.
     public var attributes: AttributesView { AttributesView(span: self) }
@@ -69,23 +56,32 @@ public struct Span: Sendable {
         let span: Span
 
         public subscript(key: String) -> AttributeValue? {
-            get { span.state?.withLock { $0.attributes[key] } }
+            get { span.state?.withLock { $0.fields.attributes[key] } }
             nonmutating set {
                 if let newValue { span.setAttribute(key, newValue) } else { span.removeAttribute(key) }
             }
         }
 
         /// A copy of all attributes set so far.
-        public var all: Attributes { span.state?.withLock { $0.attributes } ?? [:] }
+        public var all: Attributes { span.state?.withLock { $0.fields.attributes } ?? [:] }
+    }
+
+    /// Changes the span under its lock, unless it has ended: every change goes through here,
+    /// which is what lets an ended span's ``SpanData`` be read without the lock.
+    @inline(__always)
+    private func change(_ body: (inout SpanFields, TracerProvider) -> Void) {
+        state?.withLock { record in
+            guard let tracer = record.tracer else { return }
+            body(&record.fields, tracer.provider)
+        }
     }
 
     /// Sets one attribute. Ignored after the span ended; a new key beyond the count limit is
     /// dropped and counted.
     public func setAttribute(_ key: String, _ value: AttributeValue) {
-        state?.withLock { state in
-            guard !state.ended else { return }
-            if !state.attributes.set(key, value, limits: state.tracer.provider.limits.spanAttributes) {
-                state.droppedAttributes += 1
+        change { fields, provider in
+            if !fields.attributes.set(key, value, limits: provider.limits.spanAttributes) {
+                fields.droppedAttributesCount += 1
             }
         }
     }
@@ -93,53 +89,47 @@ public struct Span: Sendable {
     /// Sets several attributes under one lock.
     public func setAttributes(_ attributes: Attributes) {
         guard !attributes.isEmpty else { return }
-        state?.withLock { state in
-            guard !state.ended else { return }
-            let limits = state.tracer.provider.limits.spanAttributes
-            for (key, value) in attributes where !state.attributes.set(key, value, limits: limits) {
-                state.droppedAttributes += 1
+        change { fields, provider in
+            let limits = provider.limits.spanAttributes
+            for (key, value) in attributes where !fields.attributes.set(key, value, limits: limits) {
+                fields.droppedAttributesCount += 1
             }
         }
     }
 
     private func removeAttribute(_ key: String) {
-        state?.withLock { state in
-            if !state.ended { state.attributes[key] = nil }
-        }
+        change { fields, _ in fields.attributes[key] = nil }
     }
 
     /// Renames the span (e.g. once a route is known).
     public func updateName(_ name: String) {
-        state?.withLock { state in
-            if !state.ended { state.name = name }
-        }
+        change { fields, _ in fields.name = name }
     }
 
     /// Adds an event, timestamped now unless `time` (Unix epoch nanoseconds) is given.
     public func addEvent(_ name: String, attributes: Attributes = [:], at time: UInt64? = nil) {
-        guard let state else { return }
+        guard state != nil else { return }
         let time = time ?? WallClock.nanoseconds()
-        state.withLock { state in
-            guard !state.ended else { return }
-            let limits = state.tracer.provider.limits
-            guard state.events.count < limits.eventCountLimit else {
-                state.droppedEvents += 1
+        change { fields, provider in
+            let limits = provider.limits
+            guard fields.events.count < limits.eventCountLimit else {
+                fields.droppedEventsCount += 1
                 return
             }
             let (limited, dropped) = attributes.limited(by: limits.eventAttributes)
-            state.events.append(SpanEvent(name: name, timeNanoseconds: time, attributes: limited, droppedAttributesCount: dropped))
+            fields.events.append(SpanEvent(name: name, timeNanoseconds: time, attributes: limited, droppedAttributesCount: dropped))
         }
     }
 
     /// Adds a link to another span's context. A link to an invalid context is kept only when it
     /// carries attributes or a trace state (spec).
     public func addLink(_ context: SpanContext, attributes: Attributes = [:]) {
-        state?.withLock { state in
-            guard !state.ended, let link = state.tracer.provider.makeLink(context, attributes: attributes) else { return }
-            if state.links.count < state.tracer.provider.limits.linkCountLimit {
-                state.links.append(link)
+        change { fields, provider in
+            guard let link = provider.makeLink(context, attributes: attributes) else { return }
+            if fields.links.count < provider.limits.linkCountLimit {
+                fields.links.append(link)
             } else {
-                state.droppedLinks += 1
+                fields.droppedLinksCount += 1
             }
         }
     }
@@ -147,13 +137,12 @@ public struct Span: Sendable {
     /// Sets the status by the spec's rules: `.unset` is ignored, `.ok` is final, otherwise the
     /// last call wins.
     public func setStatus(_ status: SpanStatus) {
-        state?.withLock { state in
-            guard !state.ended else { return }
-            switch (state.status, status) {
+        change { fields, _ in
+            switch (fields.status, status) {
             case (_, .unset), (.ok, _): return
             case (_, .error(let description)):
-                state.status = .error(description: description?.isEmpty == true ? nil : description)
-            case (_, .ok): state.status = .ok
+                fields.status = .error(description: description?.isEmpty == true ? nil : description)
+            case (_, .ok): fields.status = .ok
             }
         }
     }
@@ -178,24 +167,16 @@ public struct Span: Sendable {
     public func end(at time: UInt64? = nil) {
         guard let state else { return }
         let now = MonotonicClock.nanoseconds()
-        let ended: (SpanData, TracerProvider)? = state.withLock { state in
-            guard !state.ended else { return nil }
-            state.ended = true
-            let endWall = time ?? state.startWall &+ (now &- state.startMonotonic)
-            let provider = state.tracer.provider
-            let data = SpanData(
-                name: state.name, kind: kind, context: context, parentSpanID: parentSpanID,
-                parentIsRemote: state.parentIsRemote, startTimeNanoseconds: state.startWall,
-                endTimeNanoseconds: max(endWall, state.startWall), attributes: state.attributes,
-                events: state.events, links: state.links, status: state.status,
-                droppedAttributesCount: state.droppedAttributes, droppedEventsCount: state.droppedEvents,
-                droppedLinksCount: state.droppedLinks, origin: state.tracer.origin)
-            return (data, provider)
+        let ended: Tracer? = state.withLock { record in
+            guard let tracer = record.tracer else { return nil }
+            let start = record.fields.startTimeNanoseconds
+            record.fields.endTimeNanoseconds = max(time ?? start &+ (now &- record.startMonotonic), start)
+            record.tracer = nil
+            return tracer
         }
-        guard let (data, provider) = ended else { return }
-        // Each processor but the last gets a copy; the last gets the span itself.
-        let processors = provider.processors
-        guard let last = processors.indices.last else { return }
+        guard let processors = ended?.provider.processors, let last = processors.indices.last else { return }
+        // The snapshot shares the span's storage; the last processor gets it, each other one a copy.
+        let data = SpanData(record: state)
         for index in 0..<last { processors[index].onEnd(data) }
         processors[last].onEnd(consume data)
     }

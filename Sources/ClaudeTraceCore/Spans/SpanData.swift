@@ -53,40 +53,17 @@ public struct SpanLink: Hashable, Sendable {
 }
 
 /// The immutable snapshot of an ended span: what processors and exporters receive.
+///
+/// A value with the usual copy semantics, but no copy is made when a span ends: the snapshot
+/// shares the span's own storage, which nothing writes once the span has ended (every ``Span``
+/// method checks that under the span's lock), so reads need no lock. Setting a field copies the
+/// storage first unless this value is its only owner. (Before, ending a span copied its 15
+/// fields into the snapshot and the batch queue moved the ~200-byte result twice; W1, docs/benchmarks.md.)
 public struct SpanData: Hashable, Sendable {
-    public var name: String
-    public var kind: SpanKind
-    public var context: SpanContext
-    /// The parent's span id; nil for a root span.
-    public var parentSpanID: SpanID?
-    /// Whether the parent came from another process (OTLP flags bit 9).
-    public var parentIsRemote: Bool
-    /// Unix epoch nanoseconds.
-    public var startTimeNanoseconds: UInt64
-    /// Unix epoch nanoseconds: the start plus a monotonic duration, never before the start.
-    public var endTimeNanoseconds: UInt64
-    public var attributes: Attributes
-    public var events: [SpanEvent]
-    public var links: [SpanLink]
-    public var status: SpanStatus
-    public var droppedAttributesCount: Int
-    public var droppedEventsCount: Int
-    public var droppedLinksCount: Int
-    /// The resource and scope, shared by every span of one tracer: one reference to copy
-    /// instead of five (retain/release was a fifth of a span's cost before).
-    var origin: SpanOrigin
+    /// The span's record; its `tracer` is nil (the span has ended, or was never a live span).
+    var record: Locked<SpanRecord>
 
-    /// The service that made the span.
-    public var resource: Resource {
-        get { origin.resource }
-        set { origin = SpanOrigin(resource: newValue, scope: origin.scope) }
-    }
-
-    /// The instrumentation library that made the span.
-    public var scope: InstrumentationScope {
-        get { origin.scope }
-        set { origin = SpanOrigin(resource: origin.resource, scope: newValue) }
-    }
+    init(record: Locked<SpanRecord>) { self.record = record }
 
     public init(
         name: String, kind: SpanKind = .internal, context: SpanContext, parentSpanID: SpanID? = nil,
@@ -96,40 +73,123 @@ public struct SpanData: Hashable, Sendable {
         droppedLinksCount: Int = 0, resource: Resource = Resource(),
         scope: InstrumentationScope = InstrumentationScope(name: "")
     ) {
-        self.init(
+        record = Locked(SpanRecord(fields: SpanFields(
             name: name, kind: kind, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote,
             startTimeNanoseconds: startTimeNanoseconds, endTimeNanoseconds: endTimeNanoseconds,
             attributes: attributes, events: events, links: links, status: status,
             droppedAttributesCount: droppedAttributesCount, droppedEventsCount: droppedEventsCount,
-            droppedLinksCount: droppedLinksCount, origin: SpanOrigin(resource: resource, scope: scope))
+            droppedLinksCount: droppedLinksCount, origin: SpanOrigin(resource: resource, scope: scope))))
     }
 
-    init(
-        name: String, kind: SpanKind, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool,
-        startTimeNanoseconds: UInt64, endTimeNanoseconds: UInt64, attributes: Attributes,
-        events: [SpanEvent], links: [SpanLink], status: SpanStatus, droppedAttributesCount: Int,
-        droppedEventsCount: Int, droppedLinksCount: Int, origin: SpanOrigin
-    ) {
-        self.name = name
-        self.kind = kind
-        self.context = context
-        self.parentSpanID = parentSpanID
-        self.parentIsRemote = parentIsRemote
-        self.startTimeNanoseconds = startTimeNanoseconds
-        self.endTimeNanoseconds = endTimeNanoseconds
-        self.attributes = attributes
-        self.events = events
-        self.links = links
-        self.status = status
-        self.droppedAttributesCount = droppedAttributesCount
-        self.droppedEventsCount = droppedEventsCount
-        self.droppedLinksCount = droppedLinksCount
-        self.origin = origin
+    /// All fields at once.
+    var fields: SpanFields {
+        get { record.readWithoutLock { $0.fields } }
+        set { update { $0 = newValue } }
     }
+
+    /// Applies `change` to a storage of this value's own, copying the shared one first.
+    private mutating func update(_ change: (inout SpanFields) -> Void) {
+        if !record.isUniquelyReferenced() { record = Locked(SpanRecord(fields: fields)) }
+        record.withLock { change(&$0.fields) }
+    }
+
+    public var name: String {
+        get { record.readWithoutLock { $0.fields.name } }
+        set { update { $0.name = newValue } }
+    }
+
+    public var kind: SpanKind {
+        get { record.readWithoutLock { $0.fields.kind } }
+        set { update { $0.kind = newValue } }
+    }
+
+    public var context: SpanContext {
+        get { record.readWithoutLock { $0.fields.context } }
+        set { update { $0.context = newValue } }
+    }
+
+    /// The parent's span id; nil for a root span.
+    public var parentSpanID: SpanID? {
+        get { record.readWithoutLock { $0.fields.parentSpanID } }
+        set { update { $0.parentSpanID = newValue } }
+    }
+
+    /// Whether the parent came from another process (OTLP flags bit 9).
+    public var parentIsRemote: Bool {
+        get { record.readWithoutLock { $0.fields.parentIsRemote } }
+        set { update { $0.parentIsRemote = newValue } }
+    }
+
+    /// Unix epoch nanoseconds.
+    public var startTimeNanoseconds: UInt64 {
+        get { record.readWithoutLock { $0.fields.startTimeNanoseconds } }
+        set { update { $0.startTimeNanoseconds = newValue } }
+    }
+
+    /// Unix epoch nanoseconds: the start plus a monotonic duration, never before the start.
+    public var endTimeNanoseconds: UInt64 {
+        get { record.readWithoutLock { $0.fields.endTimeNanoseconds } }
+        set { update { $0.endTimeNanoseconds = newValue } }
+    }
+
+    public var attributes: Attributes {
+        get { record.readWithoutLock { $0.fields.attributes } }
+        set { update { $0.attributes = newValue } }
+    }
+
+    public var events: [SpanEvent] {
+        get { record.readWithoutLock { $0.fields.events } }
+        set { update { $0.events = newValue } }
+    }
+
+    public var links: [SpanLink] {
+        get { record.readWithoutLock { $0.fields.links } }
+        set { update { $0.links = newValue } }
+    }
+
+    public var status: SpanStatus {
+        get { record.readWithoutLock { $0.fields.status } }
+        set { update { $0.status = newValue } }
+    }
+
+    public var droppedAttributesCount: Int {
+        get { record.readWithoutLock { $0.fields.droppedAttributesCount } }
+        set { update { $0.droppedAttributesCount = newValue } }
+    }
+
+    public var droppedEventsCount: Int {
+        get { record.readWithoutLock { $0.fields.droppedEventsCount } }
+        set { update { $0.droppedEventsCount = newValue } }
+    }
+
+    public var droppedLinksCount: Int {
+        get { record.readWithoutLock { $0.fields.droppedLinksCount } }
+        set { update { $0.droppedLinksCount = newValue } }
+    }
+
+    /// The service that made the span.
+    public var resource: Resource {
+        get { record.readWithoutLock { $0.fields.origin.resource } }
+        set { update { $0.origin = SpanOrigin(resource: newValue, scope: $0.origin.scope) } }
+    }
+
+    /// The instrumentation library that made the span.
+    public var scope: InstrumentationScope {
+        get { record.readWithoutLock { $0.fields.origin.scope } }
+        set { update { $0.origin = SpanOrigin(resource: $0.origin.resource, scope: newValue) } }
+    }
+
+    public static func == (a: SpanData, b: SpanData) -> Bool {
+        a.record.storage === b.record.storage || a.fields == b.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
 
     /// True when both spans carry the very same resource and scope (spans of one tracer do): a
     /// pointer comparison, for exporters that group spans. False does not mean they differ.
-    public func sharesResourceAndScope(with other: SpanData) -> Bool { origin === other.origin }
+    public func sharesResourceAndScope(with other: SpanData) -> Bool {
+        record.readWithoutLock { mine in other.record.readWithoutLock { $0.fields.origin === mine.fields.origin } }
+    }
 
     /// The span's duration in seconds.
     public var durationSeconds: Double { Double(endTimeNanoseconds &- startTimeNanoseconds) / 1e9 }
@@ -137,7 +197,44 @@ public struct SpanData: Hashable, Sendable {
     /// OTLP `Span.flags`: the W3C trace flags in bits 0–7, HAS_IS_REMOTE (0x100) always, and
     /// IS_REMOTE (0x200) when the parent is remote.
     public var otlpFlags: UInt32 {
-        UInt32(context.traceFlags.rawValue) | 0x100 | (parentIsRemote ? 0x200 : 0)
+        record.readWithoutLock { UInt32($0.fields.context.traceFlags.rawValue) | 0x100 | ($0.fields.parentIsRemote ? 0x200 : 0) }
+    }
+}
+
+/// What a ``SpanData`` shows: a span's fields.
+struct SpanFields: Hashable, Sendable {
+    var name: String
+    var kind: SpanKind
+    var context: SpanContext
+    var parentSpanID: SpanID?
+    var parentIsRemote: Bool
+    var startTimeNanoseconds: UInt64
+    var endTimeNanoseconds: UInt64
+    var attributes: Attributes
+    var events: [SpanEvent]
+    var links: [SpanLink]
+    var status: SpanStatus
+    var droppedAttributesCount: Int
+    var droppedEventsCount: Int
+    var droppedLinksCount: Int
+    /// The resource and scope, shared by every span of one tracer: one reference to copy
+    /// instead of five (retain/release was a fifth of a span's cost before).
+    var origin: SpanOrigin
+}
+
+/// A span's storage, shared by its ``Span`` handles and, once it has ended, its ``SpanData``.
+struct SpanRecord: Sendable {
+    var fields: SpanFields
+    /// The tracer that started the span, while the span records; nil once it has ended (so an
+    /// exported span does not keep its provider alive) and for a snapshot made from fields.
+    var tracer: Tracer?
+    /// `CLOCK_MONOTONIC` at the start, for the duration.
+    let startMonotonic: UInt64
+
+    init(fields: SpanFields, tracer: Tracer? = nil, startMonotonic: UInt64 = 0) {
+        self.fields = fields
+        self.tracer = tracer
+        self.startMonotonic = startMonotonic
     }
 }
 

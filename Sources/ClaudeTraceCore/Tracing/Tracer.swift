@@ -96,11 +96,12 @@ public final class Tracer: Sendable {
         let droppedLinks = max(0, keptLinks.count - provider.limits.linkCountLimit)
         if droppedLinks > 0 { keptLinks.removeLast(droppedLinks) }
 
+        let monotonic = MonotonicClock.nanoseconds()
         let span = Span(
             name: name, kind: kind, context: context, parentSpanID: parentContext?.spanID,
             parentIsRemote: parentContext?.isRemote ?? false, attributes: limitedAttributes,
             droppedAttributes: droppedAttributes, links: keptLinks, droppedLinks: droppedLinks,
-            startWall: startTime ?? WallClock.nanoseconds(), tracer: self)
+            startWall: startTime ?? AnchoredWallClock.nanoseconds(at: monotonic), startMonotonic: monotonic, tracer: self)
         for processor in provider.startProcessors { processor.onStart(span, parentContext: parentContext) }
         return span
     }
