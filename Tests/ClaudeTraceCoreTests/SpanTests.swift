@@ -25,6 +25,55 @@ struct SpanTests {
         #expect(data.endTimeNanoseconds >= data.startTimeNanoseconds)
     }
 
+    @Test("an ended span's snapshot is a value: changing it changes neither the span nor other copies")
+    func snapshotIsAValue() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("work", attributes: ["a": 1])
+        span.end()
+        let original = try #require(await exported(provider, exporter).first)
+        var changed = original
+        changed.name = "renamed"
+        changed.attributes["b"] = 2
+        changed.resource = Resource(attributes: ["service.name": "other"])
+        #expect(original.name == "work" && original.attributes == ["a": 1])
+        #expect(original.resource.attributes["service.name"] == "tests")
+        #expect(span.name == "work" && span.attributes.all == ["a": 1])
+        #expect(changed.name == "renamed" && changed.attributes == ["a": 1, "b": 2])
+        #expect(changed != original && !changed.sharesResourceAndScope(with: original))
+        var same = changed
+        same.name = "renamed"
+        #expect(same == changed && same.hashValue == changed.hashValue)
+    }
+
+    @Test("exported spans do not keep their provider alive")
+    func snapshotDoesNotRetainProvider() async throws {
+        let exporter = InMemorySpanExporter()
+        weak var weakProvider: TracerProvider?
+        do {
+            let provider = TracerProvider(resource: Resource(), processors: [SimpleSpanProcessor(exporter: exporter)])
+            weakProvider = provider
+            provider.tracer("tests").startSpan("work").end()
+            await provider.shutdown()
+        }
+        #expect(exporter.exportedSpans.count == 1)
+        #expect(weakProvider == nil)
+    }
+
+    @Test("start times follow the wall clock; durations follow the monotonic clock")
+    func timestamps() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let before = WallClock.nanoseconds()
+        let span = provider.tracer("tests").startSpan("work")
+        try await Task.sleep(for: .milliseconds(20))
+        span.end()
+        let after = WallClock.nanoseconds()
+        let data = try #require(await exported(provider, exporter).first)
+        // The anchored reading may lag or lead the wall clock by the two reads' skew.
+        #expect(data.startTimeNanoseconds + 1_000_000 >= before && data.startTimeNanoseconds <= after)
+        #expect(data.endTimeNanoseconds - data.startTimeNanoseconds >= 20_000_000)
+        #expect(data.endTimeNanoseconds <= after + 1_000_000)
+    }
+
     @Test("status follows Ok > Error > Unset: ok is final, unset is ignored")
     func statusOrdering() {
         let (provider, _) = makeTestProvider()

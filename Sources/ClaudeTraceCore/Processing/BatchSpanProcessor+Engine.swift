@@ -308,35 +308,27 @@ extension BatchSpanProcessor {
         /// Suspends until the queue holds `threshold` spans, a flush or shutdown is asked for,
         /// or `deadline` passes.
         private func waitForSignal(threshold: Int, orUntil deadline: ContinuousClock.Instant? = nil) async {
-            guard let deadline else { return await waitForSignal(threshold: threshold) }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-                group.addTask { await self.waitForSignal(threshold: threshold) }
-                await group.next()
-                group.cancelAll()
+            if let deadline {
+                thread.setTimer(after: deadline - .now) { [self] in resumeWorker() }
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state in
+                    if state.queued >= threshold || !state.flushWaiters.isEmpty || state.shuttingDown { return true }
+                    state.waiter = continuation
+                    state.wakeThreshold = threshold
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
         }
 
-        private func waitForSignal(threshold: Int) async {
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let resumeNow = state.withLock { state in
-                        if state.queued >= threshold || !state.flushWaiters.isEmpty || state.shuttingDown || Task.isCancelled {
-                            return true
-                        }
-                        state.waiter = continuation
-                        state.wakeThreshold = threshold
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
-                }
-            } onCancel: {
-                let waiter = state.withLock { state in
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume()
+        /// Resumes the worker if it waits (a timer that fires late only makes it look again).
+        private func resumeWorker() {
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
             }
+            waiter?.resume()
         }
     }
 }

@@ -17,11 +17,13 @@ import Darwin
 /// kernel alongside the pool's threads and always gets its share. The hot path is unchanged:
 /// `end()` still only appends under a lock and, once per batch, resumes the worker.
 final class WorkerThread: TaskExecutor, @unchecked Sendable {
-    // `@unchecked Sendable`: `jobs` and `stopped` are only touched between
+    // `@unchecked Sendable`: `jobs`, `timer`, `stopped` and `idle` are only touched between
     // pthread_mutex_lock/unlock on `mutex`, which lives as long as this object.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var jobs: [UnownedJob] = []
+    /// An action to run on the thread at a `CLOCK_MONOTONIC` deadline: one at a time.
+    private var timer: (deadline: UInt64, action: @Sendable () -> Void)?
     private var stopped = false
     private var idle = false
     /// Jobs enqueued so far: lets the thread poll for work briefly before it sleeps.
@@ -36,7 +38,15 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
     /// Starts the thread.
     init(name: String) {
         pthread_mutex_init(mutex, nil)
+        #if canImport(Darwin)
         pthread_cond_init(condition, nil)
+        #else
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+        #endif
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { context in
@@ -65,6 +75,20 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         if wake { pthread_cond_signal(condition) }
     }
 
+    /// Runs `action` on the thread once `delay` has passed, replacing any action set before.
+    /// Cheaper than a `Task.sleep` raced against a signal in a task group: that took a task
+    /// group, two child tasks and a timer on the global executor per batch, and the worker
+    /// sometimes spent milliseconds getting back to its queue (W1 dropped spans meanwhile).
+    func setTimer(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
+        let (seconds, attoseconds) = max(delay, .zero).components
+        let deadline = MonotonicClock.nanoseconds() &+ UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+        pthread_mutex_lock(mutex)
+        timer = (deadline, action)
+        let wake = idle
+        pthread_mutex_unlock(mutex)
+        if wake { pthread_cond_signal(condition) }
+    }
+
     /// Lets the thread end once it has run every job queued so far. Call it when nothing will
     /// prefer this executor again (the worker's last action).
     func stop() {
@@ -81,20 +105,41 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         while true {
             seen = pollForJobs(after: seen)
             pthread_mutex_lock(mutex)
-            while jobs.isEmpty && !stopped {
+            var due: (@Sendable () -> Void)?
+            while true {
+                if let timer, MonotonicClock.nanoseconds() >= timer.deadline {
+                    due = timer.action
+                    self.timer = nil
+                }
+                guard due == nil && jobs.isEmpty && !stopped else { break }
                 idle = true
-                pthread_cond_wait(condition, mutex)
+                if let deadline = timer?.deadline { wait(until: deadline) } else { pthread_cond_wait(condition, mutex) }
                 idle = false
             }
-            if jobs.isEmpty && stopped {
+            if due == nil && jobs.isEmpty && stopped {
+                timer = nil
                 pthread_mutex_unlock(mutex)
                 return
             }
             swap(&batch, &jobs)
             pthread_mutex_unlock(mutex)
+            due?()
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Waits on the condition until signalled or until `deadline` (`CLOCK_MONOTONIC`); the
+    /// caller holds the mutex.
+    private func wait(until deadline: UInt64) {
+        #if canImport(Darwin)
+        let remaining = deadline &- min(deadline, MonotonicClock.nanoseconds())
+        var interval = timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
+        pthread_cond_timedwait_relative_np(condition, mutex, &interval)
+        #else
+        var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        pthread_cond_timedwait(condition, mutex, &time)
+        #endif
     }
 
     /// Polls for at most ``pollBeforeSleeping`` until a job is enqueued after the `seen`th;
