@@ -14,34 +14,42 @@ import Darwin
 /// 4 threads appending to an array under a `Mutex`, none with this type). TSan intercepts
 /// pthread mutexes, so with this lock its reports are real races. Uncontended it costs the same.
 ///
-/// `@unchecked Sendable` is safe: the value (the buffer's header) is only read or written inside
-/// `withLock`, between `pthread_mutex_lock` and `pthread_mutex_unlock` on the mutex stored in the
-/// same block; the mutex is initialised before the block is shared and destroyed only in
-/// `deinit`, when no other reference exists; and `Value` itself is `Sendable`.
+/// `@unchecked Sendable` is safe: the value is only written inside `withLock`, between
+/// `pthread_mutex_lock` and `pthread_mutex_unlock` on the mutex stored in the same block, and
+/// only read there too, except through `readWithoutLock`, which is only for a value nobody
+/// writes any more (see there); the mutex is initialised before the block is shared and
+/// destroyed only in `deinit`, when no other reference exists; and `Value` itself is `Sendable`.
 public struct Locked<Value: Sendable>: @unchecked Sendable {
-    /// The value and its mutex in one heap block.
+    /// The mutex (the header) and the value (the one tail element) in one heap block. The value
+    /// sits in the tail so that it can be moved in: `ManagedBuffer.create` copies its header.
     @usableFromInline
-    final class Storage: ManagedBuffer<Value, pthread_mutex_t> {
+    final class Storage: ManagedBuffer<pthread_mutex_t, Value> {
         deinit {
-            _ = withUnsafeMutablePointerToElements { pthread_mutex_destroy($0) }
+            withUnsafeMutablePointers { mutex, value in
+                _ = value.deinitialize(count: 1)
+                pthread_mutex_destroy(mutex)
+            }
         }
     }
 
     @usableFromInline var storage: Storage
 
     public init(_ value: consuming Value) {
-        // Moved into the buffer, not copied: a copy retains every reference the value holds
-        // and the original then releases each (a span's record: a tenth of W1, perf).
-        var pending: Value? = consume value
-        storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pending.take()! }, to: Storage.self)
-        _ = storage.withUnsafeMutablePointerToElements { pthread_mutex_init($0, nil) }
+        storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pthread_mutex_t() }, to: Storage.self)
+        _ = storage.withUnsafeMutablePointerToHeader { pthread_mutex_init($0, nil) }
+        // The value is moved in, not copied: a copy retains every reference it holds and the
+        // original then releases each (a span's record: a tenth of W1, perf). Moving needs the
+        // pointer outside a closure, which could only copy a captured value; the element's
+        // address is fixed for the lifetime of `storage`, which this value holds.
+        let element = storage.withUnsafeMutablePointerToElements { $0 }
+        element.initialize(to: value)
     }
 
     /// Runs `body` with exclusive access to the value. Never call back into the same lock from
     /// `body`, and never run user code or I/O inside it.
     @inlinable @inline(__always)
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        try storage.withUnsafeMutablePointers { value, mutex in
+        try storage.withUnsafeMutablePointers { mutex, value in
             pthread_mutex_lock(mutex)
             defer { pthread_mutex_unlock(mutex) }
             return try body(&value.pointee)
@@ -53,7 +61,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
     /// hand-off). An ended span's record is such a value; see ``SpanData``.
     @inline(__always)
     func readWithoutLock<Result>(_ body: (borrowing Value) -> Result) -> Result {
-        storage.withUnsafeMutablePointerToHeader { body($0.pointee) }
+        storage.withUnsafeMutablePointerToElements { body($0.pointee) }
     }
 
     /// Whether no other `Locked` shares this value's storage.

@@ -227,15 +227,11 @@ struct SpanRecord: Sendable {
     var fields: SpanFields
     /// The tracer that started the span, while the span records; nil once it has ended (so an
     /// exported span does not keep its provider alive) and for a snapshot made from fields.
-    var tracer: Tracer?
+    var tracer: Tracer? = nil
     /// `CLOCK_MONOTONIC` at the start, for the duration.
-    let startMonotonic: UInt64
-
-    init(fields: SpanFields, tracer: Tracer? = nil, startMonotonic: UInt64 = 0) {
-        self.fields = fields
-        self.tracer = tracer
-        self.startMonotonic = startMonotonic
-    }
+    var startMonotonic: UInt64 = 0
+    // The memberwise initializer: an explicit one built the record on the stack and copied it
+    // out whole (a retain and a release of each of its references; perf on W1).
 }
 
 /// A resource and an instrumentation scope, immutable and shared.
