@@ -59,7 +59,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
     /// Reads the value without taking the lock: only for a value that nobody writes any more,
     /// reached through a happens-before edge from its last write (another lock, a task
     /// hand-off). An ended span's record is such a value; see ``SpanData``.
-    @inline(__always)
+    @inlinable @inline(__always)
     func readWithoutLock<Result>(_ body: (borrowing Value) -> Result) -> Result {
         storage.withUnsafeMutablePointerToElements { body($0.pointee) }
     }

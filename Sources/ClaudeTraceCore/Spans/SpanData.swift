@@ -61,7 +61,8 @@ public struct SpanLink: Hashable, Sendable {
 /// fields into the snapshot and the batch queue moved the ~200-byte result twice; W1, docs/benchmarks.md.)
 public struct SpanData: Hashable, Sendable {
     /// The span's record; its `tracer` is nil (the span has ended, or was never a live span).
-    var record: Locked<SpanRecord>
+    /// Getters are inlinable: exporters in other modules read every field of every span.
+    @usableFromInline var record: Locked<SpanRecord>
 
     init(record: Locked<SpanRecord>) { self.record = record }
 
@@ -83,7 +84,7 @@ public struct SpanData: Hashable, Sendable {
 
     /// All fields at once.
     var fields: SpanFields {
-        get { record.readWithoutLock { $0.fields } }
+        @inlinable get { record.readWithoutLock { $0.fields } }
         set { update { $0 = newValue } }
     }
 
@@ -94,88 +95,88 @@ public struct SpanData: Hashable, Sendable {
     }
 
     public var name: String {
-        get { record.readWithoutLock { $0.fields.name } }
+        @inlinable get { record.readWithoutLock { $0.fields.name } }
         set { update { $0.name = newValue } }
     }
 
     public var kind: SpanKind {
-        get { record.readWithoutLock { $0.fields.kind } }
+        @inlinable get { record.readWithoutLock { $0.fields.kind } }
         set { update { $0.kind = newValue } }
     }
 
     public var context: SpanContext {
-        get { record.readWithoutLock { $0.fields.context } }
+        @inlinable get { record.readWithoutLock { $0.fields.context } }
         set { update { $0.context = newValue } }
     }
 
     /// The parent's span id; nil for a root span.
     public var parentSpanID: SpanID? {
-        get { record.readWithoutLock { $0.fields.parentSpanID } }
+        @inlinable get { record.readWithoutLock { $0.fields.parentSpanID } }
         set { update { $0.parentSpanID = newValue } }
     }
 
     /// Whether the parent came from another process (OTLP flags bit 9).
     public var parentIsRemote: Bool {
-        get { record.readWithoutLock { $0.fields.parentIsRemote } }
+        @inlinable get { record.readWithoutLock { $0.fields.parentIsRemote } }
         set { update { $0.parentIsRemote = newValue } }
     }
 
     /// Unix epoch nanoseconds.
     public var startTimeNanoseconds: UInt64 {
-        get { record.readWithoutLock { $0.fields.startTimeNanoseconds } }
+        @inlinable get { record.readWithoutLock { $0.fields.startTimeNanoseconds } }
         set { update { $0.startTimeNanoseconds = newValue } }
     }
 
     /// Unix epoch nanoseconds: the start plus a monotonic duration, never before the start.
     public var endTimeNanoseconds: UInt64 {
-        get { record.readWithoutLock { $0.fields.endTimeNanoseconds } }
+        @inlinable get { record.readWithoutLock { $0.fields.endTimeNanoseconds } }
         set { update { $0.endTimeNanoseconds = newValue } }
     }
 
     public var attributes: Attributes {
-        get { record.readWithoutLock { $0.fields.attributes } }
+        @inlinable get { record.readWithoutLock { $0.fields.attributes } }
         set { update { $0.attributes = newValue } }
     }
 
     public var events: [SpanEvent] {
-        get { record.readWithoutLock { $0.fields.events } }
+        @inlinable get { record.readWithoutLock { $0.fields.events } }
         set { update { $0.events = newValue } }
     }
 
     public var links: [SpanLink] {
-        get { record.readWithoutLock { $0.fields.links } }
+        @inlinable get { record.readWithoutLock { $0.fields.links } }
         set { update { $0.links = newValue } }
     }
 
     public var status: SpanStatus {
-        get { record.readWithoutLock { $0.fields.status } }
+        @inlinable get { record.readWithoutLock { $0.fields.status } }
         set { update { $0.status = newValue } }
     }
 
     public var droppedAttributesCount: Int {
-        get { record.readWithoutLock { $0.fields.droppedAttributesCount } }
+        @inlinable get { record.readWithoutLock { $0.fields.droppedAttributesCount } }
         set { update { $0.droppedAttributesCount = newValue } }
     }
 
     public var droppedEventsCount: Int {
-        get { record.readWithoutLock { $0.fields.droppedEventsCount } }
+        @inlinable get { record.readWithoutLock { $0.fields.droppedEventsCount } }
         set { update { $0.droppedEventsCount = newValue } }
     }
 
     public var droppedLinksCount: Int {
-        get { record.readWithoutLock { $0.fields.droppedLinksCount } }
+        @inlinable get { record.readWithoutLock { $0.fields.droppedLinksCount } }
         set { update { $0.droppedLinksCount = newValue } }
     }
 
     /// The service that made the span.
     public var resource: Resource {
-        get { record.readWithoutLock { $0.fields.origin.resource } }
+        @inlinable get { record.readWithoutLock { $0.fields.origin.resource } }
         set { update { $0.origin = SpanOrigin(resource: newValue, scope: $0.origin.scope) } }
     }
 
     /// The instrumentation library that made the span.
     public var scope: InstrumentationScope {
-        get { record.readWithoutLock { $0.fields.origin.scope } }
+        @inlinable get { record.readWithoutLock { $0.fields.origin.scope } }
         set { update { $0.origin = SpanOrigin(resource: $0.origin.resource, scope: newValue) } }
     }
 
@@ -196,35 +197,38 @@ public struct SpanData: Hashable, Sendable {
 
     /// OTLP `Span.flags`: the W3C trace flags in bits 0–7, HAS_IS_REMOTE (0x100) always, and
     /// IS_REMOTE (0x200) when the parent is remote.
+    @inlinable
     public var otlpFlags: UInt32 {
         record.readWithoutLock { UInt32($0.fields.context.traceFlags.rawValue) | 0x100 | ($0.fields.parentIsRemote ? 0x200 : 0) }
     }
 }
 
 /// What a ``SpanData`` shows: a span's fields.
+@usableFromInline
 struct SpanFields: Hashable, Sendable {
-    var name: String
-    var kind: SpanKind
-    var context: SpanContext
-    var parentSpanID: SpanID?
-    var parentIsRemote: Bool
-    var startTimeNanoseconds: UInt64
-    var endTimeNanoseconds: UInt64
-    var attributes: Attributes
-    var events: [SpanEvent]
-    var links: [SpanLink]
-    var status: SpanStatus
-    var droppedAttributesCount: Int
-    var droppedEventsCount: Int
-    var droppedLinksCount: Int
+    @usableFromInline var name: String
+    @usableFromInline var kind: SpanKind
+    @usableFromInline var context: SpanContext
+    @usableFromInline var parentSpanID: SpanID?
+    @usableFromInline var parentIsRemote: Bool
+    @usableFromInline var startTimeNanoseconds: UInt64
+    @usableFromInline var endTimeNanoseconds: UInt64
+    @usableFromInline var attributes: Attributes
+    @usableFromInline var events: [SpanEvent]
+    @usableFromInline var links: [SpanLink]
+    @usableFromInline var status: SpanStatus
+    @usableFromInline var droppedAttributesCount: Int
+    @usableFromInline var droppedEventsCount: Int
+    @usableFromInline var droppedLinksCount: Int
     /// The resource and scope, shared by every span of one tracer: one reference to copy
     /// instead of five (retain/release was a fifth of a span's cost before).
-    var origin: SpanOrigin
+    @usableFromInline var origin: SpanOrigin
 }
 
 /// A span's storage, shared by its ``Span`` handles and, once it has ended, its ``SpanData``.
+@usableFromInline
 struct SpanRecord: Sendable {
-    var fields: SpanFields
+    @usableFromInline var fields: SpanFields
     /// The tracer that started the span, while the span records; nil once it has ended (so an
     /// exported span does not keep its provider alive) and for a snapshot made from fields.
     var tracer: Tracer? = nil
@@ -235,19 +239,22 @@ struct SpanRecord: Sendable {
 }
 
 /// A resource and an instrumentation scope, immutable and shared.
+@usableFromInline
 final class SpanOrigin: Hashable, Sendable {
-    let resource: Resource
-    let scope: InstrumentationScope
+    @usableFromInline let resource: Resource
+    @usableFromInline let scope: InstrumentationScope
 
     init(resource: Resource, scope: InstrumentationScope) {
         self.resource = resource
         self.scope = scope
     }
 
+    @usableFromInline
     static func == (a: SpanOrigin, b: SpanOrigin) -> Bool {
         a === b || (a.resource == b.resource && a.scope == b.scope)
     }
 
+    @usableFromInline
     func hash(into hasher: inout Hasher) {
         hasher.combine(resource)
         hasher.combine(scope)
