@@ -40,6 +40,24 @@ final class RecordingProcessor: SpanProcessor {
     var ended: [SpanData] { spans.withLock { $0 } }
 }
 
+/// Keeps a weak reference to the storage of every span it exports.
+final class WatchingExporter: SpanExporter {
+    struct Weak: @unchecked Sendable {  // Only compared with nil after the exports are over.
+        weak var storage: AnyObject?
+    }
+    private let watched = Locked<[Weak]>([])
+
+    func export(_ batch: [SpanData]) async -> ExportResult {
+        watched.withLock { watched in
+            for span in batch { watched.append(Weak(storage: span.record.storage)) }
+        }
+        return .success
+    }
+
+    var exported: Int { watched.withLock { $0.count } }
+    var alive: Int { watched.withLock { $0.filter { $0.storage != nil }.count } }
+}
+
 func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
     let generator = RandomIDGenerator()
     return SpanData(
@@ -50,6 +68,31 @@ func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
 
 @Suite("Batch span processor")
 struct BatchSpanProcessorTests {
+    @Test("exported spans are freed: by the producers as they end more, by the worker once they stop, all by shutdown")
+    func exportedSpansAreFreed() async throws {
+        let exporter = WatchingExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 64, maxExportBatchSize: 16, scheduleDelay: .milliseconds(5)))
+        let provider = TracerProvider(resource: Resource(), processors: [processor])
+        let tracer = provider.tracer("tests")
+        for round in 0..<20 {
+            for index in 0..<16 { tracer.startSpan("s\(round).\(index)").end() }
+            await provider.forceFlush()
+        }
+        // At most the two batches that wait for the producers are still alive.
+        #expect(exporter.exported == 320)
+        #expect(exporter.alive <= 32)
+        // Quiet: the worker frees them itself once its queue is empty.
+        var waited = 0
+        while exporter.alive > 0 && waited < 200 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(exporter.alive == 0)
+        tracer.startSpan("last").end()
+        await provider.shutdown()
+        #expect(exporter.exported == 321 && exporter.alive == 0)
+    }
+
     @Test("a full queue drops the newest spans and counts them, and end() never waits for the exporter")
     func queueFullDrops() async {
         let exporter = GatedExporter()

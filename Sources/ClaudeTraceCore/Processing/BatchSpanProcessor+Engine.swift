@@ -25,9 +25,12 @@ extension BatchSpanProcessor {
             var queued = 0
             /// Emptied batch arrays, kept so that filling a batch allocates nothing.
             var spares: [[SpanData]] = []
-            /// An exported batch whose spans the producers free, two per `enqueue`: memory
-            /// goes back to the allocator on the thread that took it (see ``enqueue(_:)``).
+            /// Exported batches whose spans the producers free, one span per `enqueue` (two
+            /// while a second batch waits): memory goes back to the allocator on the thread that
+            /// took it (see `export(_:)`), at the pace it is taken, so it is mostly reused from
+            /// the thread's own cache.
             var reclaim: [SpanData] = []
+            var reclaimNext: [SpanData] = []
             var waiter: CheckedContinuation<Void, Never>?
             /// The worker wants waking once the queue holds this many spans.
             var wakeThreshold = 1
@@ -74,10 +77,10 @@ extension BatchSpanProcessor {
             // Moved into the queue, not copied: a copy is a retain of every reference the span
             // holds, and a release of each when the caller's copy goes away.
             var pending: SpanData? = consume span
-            // Returns the waiter to wake, and two spans of an exported batch (see `reclaim`),
-            // which are freed as soon as the lock is released.
+            // Returns the waiter to wake, and spans of an exported batch (see `reclaim`), which
+            // are freed as soon as the lock is released.
             let (waiter, _) = state.withLock { state -> (CheckedContinuation<Void, Never>?, (SpanData?, SpanData?)) in
-                let reclaimed = state.reclaim.isEmpty ? (nil, nil) : Self.takeTwo(&state)
+                let reclaimed = state.reclaim.isEmpty ? (nil, nil) : Self.takeReclaimed(&state)
                 if state.shuttingDown {
                     state.refused += 1
                     return (nil, reclaimed)
@@ -101,13 +104,15 @@ extension BatchSpanProcessor {
             waiter?.resume()
         }
 
-        /// Moves the last two spans out of `reclaim`, and its array to the spares once empty.
-        private static func takeTwo(_ state: inout State) -> (SpanData?, SpanData?) {
-            let taken = (state.reclaim.popLast(), state.reclaim.popLast())
-            if state.reclaim.isEmpty && state.spares.count < maxSpares {
+        /// Moves one span out of `reclaim` (two while `reclaimNext` waits), and its array to the
+        /// spares once empty.
+        private static func takeReclaimed(_ state: inout State) -> (SpanData?, SpanData?) {
+            let taken = (state.reclaim.popLast(), state.reclaimNext.isEmpty ? nil : state.reclaim.popLast())
+            if state.reclaim.isEmpty {
                 var emptied: [SpanData] = []
                 swap(&emptied, &state.reclaim)
-                state.spares.append(emptied)
+                swap(&state.reclaim, &state.reclaimNext)
+                if state.spares.count < maxSpares { state.spares.append(emptied) }
             }
             return taken
         }
@@ -208,7 +213,7 @@ extension BatchSpanProcessor {
         }
 
         /// Exports one batch, counts the outcome, and hands the batch to the producers to free
-        /// (see `reclaim`), or frees it here when they have not finished the previous one.
+        /// (see `reclaim`), or frees it here when two batches already wait for them.
         ///
         /// Why the producers free it: glibc returns a block freed on another thread to the
         /// allocating thread's arena under that arena's lock, so a worker freeing a tight-loop
@@ -221,7 +226,11 @@ extension BatchSpanProcessor {
             swap(&leftover, &batch)
             state.withLock { state in
                 if result == .success { state.exported += count } else { state.failed += count }
-                if state.reclaim.isEmpty { swap(&leftover, &state.reclaim) }
+                if state.reclaim.isEmpty {
+                    swap(&leftover, &state.reclaim)
+                } else if state.reclaimNext.isEmpty {
+                    swap(&leftover, &state.reclaimNext)
+                }
             }
             guard !leftover.isEmpty else { return }
             // The spans are destroyed here, on the worker, not under the lock.
@@ -233,10 +242,14 @@ extension BatchSpanProcessor {
             }
         }
 
-        /// Frees what the producers left in `reclaim`, once they have gone quiet.
+        /// Frees what the producers left in `reclaim` and `reclaimNext`, once they have gone quiet.
         private func freeReclaim() {
             var leftover: [SpanData] = []
-            state.withLock { swap(&leftover, &$0.reclaim) }
+            var next: [SpanData] = []
+            state.withLock { state in
+                swap(&leftover, &state.reclaim)
+                swap(&next, &state.reclaimNext)
+            }
         }
 
         /// Runs the export in a task of its own, which the watchdog cancels if it passes the

@@ -11,8 +11,9 @@
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor
 ///
 /// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more are being
-/// exported, and one exported batch waits for the producers to free it (they free two of its
-/// spans each time they end one; the worker frees what is left once they go quiet).
+/// exported, and at most two exported batches wait for the producers to free them (one span
+/// each time they end one, two while both wait; the worker frees what is left once they go
+/// quiet).
 public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     /// How the processor batches. Every field names its environment variable and default.
     public struct Configuration: Sendable, Hashable {
