@@ -10,7 +10,7 @@ swift test --skip-build
 
 echo "== concurrency tests under the thread sanitizer"
 swift test --scratch-path .build-tsan --sanitize=thread \
-  --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests'
+  --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests|SpanTests'
 
 echo "== integration suite"
 bash Integration/run.sh

@@ -28,6 +28,44 @@ struct ConcurrencyTests {
         #expect(processor.statistics.dropped == 0)
     }
 
+    @Test("an exporter reads ended spans while their handles keep trying to change them")
+    func readsAfterEnd() async {
+        /// Reads every field of every span, as an encoder does, on the processor's worker.
+        final class ReadingExporter: SpanExporter {
+            let names = Locked<[String]>([])
+            func export(_ batch: [SpanData]) async -> ExportResult {
+                var read: [String] = []
+                for span in batch {
+                    let fields = "\(span.name) \(span.attributes.count) \(span.events.count) \(span.status) \(span.endTimeNanoseconds)"
+                    read.append(fields)
+                }
+                names.withLock { $0 += read }
+                return .success
+            }
+        }
+        let exporter = ReadingExporter()
+        let provider = TracerProvider(processors: [BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 10_000, maxExportBatchSize: 16, scheduleDelay: .milliseconds(1)))])
+        let tracer = provider.tracer("concurrency")
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for index in 0..<500 {
+                        let span = tracer.startSpan("s\(task)", attributes: ["index": .int(index)])
+                        span.end()
+                        span.attributes["late"] = true
+                        span.updateName("late")
+                        span.addEvent("late")
+                        span.setStatus(.error(description: "late"))
+                    }
+                }
+            }
+        }
+        await provider.shutdown()
+        let read = exporter.names.withLock { $0 }
+        #expect(read.count == 2_000)
+        #expect(read.allSatisfy { $0.hasPrefix("s") && $0.contains(" 1 0 unset ") })
+    }
+
     @Test("one span mutated from many tasks keeps every change")
     func sharedSpan() async throws {
         let (provider, exporter) = makeTestProvider(limits: SpanLimits(attributeCountLimit: 10_000, eventCountLimit: 10_000))
