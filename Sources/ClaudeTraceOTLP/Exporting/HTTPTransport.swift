@@ -4,12 +4,20 @@ import FoundationNetworking
 #endif
 import Synchronization
 
+/// Sends one HTTP request and returns what came back; cancelling the calling task cancels it.
+protocol HTTPSending: Sendable {
+    func send(_ request: URLRequest) async -> HTTPTransport.Outcome
+    /// Cancels whatever is in flight and releases the connection; later sends return
+    /// `.cancelled`. Idempotent.
+    func invalidate()
+}
+
 /// One HTTP request/response over URLSession, cancellable, with the response body capped.
 ///
 /// A session delegate collects the body so that a response over the cap is cut off as soon as
 /// it passes the cap (the OTLP spec: parse at most 4 MiB of a response; a larger one is a
 /// non-retryable error) rather than buffered whole.
-final class HTTPTransport: Sendable {
+final class HTTPTransport: HTTPSending {
     /// What came back.
     enum Outcome: Sendable {
         /// A response; `body` is empty and `bodyTooLarge` set when it passed the cap.

@@ -48,7 +48,8 @@ public final class OTLPHTTPExporter: SpanExporter {
     static let component = "OTLPHTTPExporter"
     private let url: URL?
     private let encoding: any OTLPTraceEncoding
-    private let transport: HTTPTransport
+    /// Sockets of our own for `http://`, URLSession for `https://` or behind a proxy.
+    private let transport: any HTTPSending
     private let shutdownSignal = ShutdownSignal()
     /// The encoding buffer, kept between exports so its storage is reused.
     private let scratch = Mutex<[UInt8]>([])
@@ -59,11 +60,14 @@ public final class OTLPHTTPExporter: SpanExporter {
     public init(configuration: OTLPHTTPExporterConfiguration = .fromEnvironment()) {
         self.configuration = configuration
         encoding = configuration.protocol.encoding
-        transport = HTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
         if HTTPURL(configuration.endpoint) != nil, let url = URL(string: configuration.endpoint) {
             self.url = url
+            transport = SocketHTTPTransport.canSend(to: url)
+                ? SocketHTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
+                : HTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
         } else {
             url = nil
+            transport = HTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
             Diagnostics.report(.error, component: Self.component, "endpoint \"\(configuration.endpoint)\" is not an http or https URL; every export will fail")
         }
         if configuration.compression == .gzip && !Gzip.isAvailable {
