@@ -43,6 +43,29 @@ struct OTLPHTTPExporterTests {
         await exporter.shutdown()
     }
 
+    @Test("consecutive exports share one kept-alive connection")
+    func keepsTheConnection() async throws {
+        let server = try TestHTTPServer(keepAlive: true) { _, _ in .respond(.ok) }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        for index in 0..<3 { #expect(await exporter.export([makeSpan(name: "s\(index)")]) == .success) }
+        #expect(server.requests.count == 3 && server.connections == 1)
+        await exporter.shutdown()
+    }
+
+    @Test("a kept-alive connection the collector closed is reopened, and the export delivered once")
+    func reopensAClosedConnection() async throws {
+        let server = try TestHTTPServer(keepAlive: true) { _, index in index == 0 ? .respondAndClose(.ok) : .respond(.ok) }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        #expect(await exporter.export([makeSpan(name: "first")]) == .success)
+        try await Task.sleep(for: .milliseconds(50))  // the close reaches the client
+        #expect(await exporter.export([makeSpan(name: "second")]) == .success)
+        #expect(server.requests.count == 2 && server.connections == 2)
+        #expect(exporter.statistics.requests == 2 && exporter.statistics.retries == 0)
+        await exporter.shutdown()
+    }
+
     @Test("with http/json a batch is POSTed as JSON")
     func deliversJSON() async throws {
         let server = try TestHTTPServer()

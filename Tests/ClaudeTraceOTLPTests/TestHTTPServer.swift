@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for exporter tests: POSIX sockets, one thread, one
-/// connection at a time, `Connection: close` after each answer. Each request goes to a handler
-/// that picks the answer, or chooses never to answer.
+/// connection at a time, `Connection: close` after each answer unless it keeps connections
+/// alive. Each request goes to a handler that picks the answer, or chooses never to answer.
 final class TestHTTPServer: Sendable {
     struct Request: Sendable {
         let method: String
@@ -42,12 +42,17 @@ final class TestHTTPServer: Sendable {
         case respond(Response)
         /// Reads the request, then holds the connection open without a word.
         case neverAnswer
+        /// Answers as if keeping the connection alive, then closes it (a kept-alive connection
+        /// that the server times out between requests).
+        case respondAndClose(Response)
     }
 
     /// Picks the answer to the `index`-th request (0-based).
     typealias Handler = @Sendable (_ request: Request, _ index: Int) -> Behavior
 
     let port: UInt16
+    /// Whether answers leave the connection open for the next request.
+    let keepAlive: Bool
     private let listener: Int32
     private let handler: Handler
     private let state = Mutex(State())
@@ -56,10 +61,12 @@ final class TestHTTPServer: Sendable {
         var requests: [Request] = []
         var stopped = false
         var heldConnections: [Int32] = []
+        var connections = 0
     }
 
-    init(_ handler: @escaping Handler) throws {
+    init(keepAlive: Bool = false, _ handler: @escaping Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var reuse: Int32 = 1
@@ -91,6 +98,9 @@ final class TestHTTPServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/v1/traces" }
 
     var requests: [Request] { state.withLock { $0.requests } }
+
+    /// Connections accepted so far.
+    var connections: Int { state.withLock { $0.connections } }
 
     func stop() {
         let held = state.withLock { state in
@@ -128,10 +138,14 @@ final class TestHTTPServer: Sendable {
             guard connection >= 0 else { continue }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            guard let request = read(connection) else {
-                close(connection)
-                continue
-            }
+            state.withLock { $0.connections += 1 }
+            if !serve(connection) { close(connection) }
+        }
+    }
+
+    /// Answers the requests of one connection; false when it is to be closed.
+    private func serve(_ connection: Int32) -> Bool {
+        while let request = read(connection) {
             let index = state.withLock { state in
                 state.requests.append(request)
                 return state.requests.count - 1
@@ -139,14 +153,23 @@ final class TestHTTPServer: Sendable {
             switch handler(request, index) {
             case .neverAnswer:
                 state.withLock { $0.heldConnections.append(connection) }
+                return true
             case .respond(let response):
-                var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
-                for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
-                text += "\r\n"
-                send(Array(text.utf8) + response.body, to: connection)
-                close(connection)
+                send(head(response, close: !keepAlive) + response.body, to: connection)
+                if !keepAlive { return false }
+            case .respondAndClose(let response):
+                send(head(response, close: false) + response.body, to: connection)
+                return false
             }
         }
+        return false
+    }
+
+    private func head(_ response: Response, close: Bool) -> [UInt8] {
+        var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\n"
+        if close { text += "Connection: close\r\n" }
+        for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+        return Array((text + "\r\n").utf8)
     }
 
     private func read(_ connection: Int32) -> Request? {
