@@ -31,9 +31,11 @@ public enum MonotonicClock {
 
 /// Wall-clock time derived from a monotonic reading: `CLOCK_MONOTONIC` plus the offset to
 /// `CLOCK_REALTIME` measured at most a second earlier. A span's start then costs one clock read
-/// instead of two (each about 20 ns here, a fifth of the floor), its duration stays monotonic, and
-/// a wall-clock step shows in start times within a second. (The OpenTelemetry Java SDK anchors
-/// each trace to one wall-clock reading in the same way, for the same reasons.)
+/// instead of two (each about 20 ns here, a fifth of the floor) and its duration stays monotonic.
+/// On Linux NTP's gradual corrections apply to both clocks alike, so the offset only moves when
+/// the wall clock is stepped, and a step shows in start times within a second; elsewhere the
+/// two may also drift apart by the clock's slew over that second (microseconds). (The
+/// OpenTelemetry Java SDK anchors each trace to one wall-clock reading in the same way.)
 enum AnchoredWallClock {
     /// `CLOCK_REALTIME` − `CLOCK_MONOTONIC`, and the monotonic time when it was measured.
     private static let offset = Atomic<UInt64>(0)
