@@ -144,6 +144,22 @@ struct OTLPHTTPExporterTests {
         await exporter.shutdown()
     }
 
+    @Test("a connection that is never accepted ends at the export timeout, and shutdown ends it at once")
+    func connectionNeverCompletes() async throws {
+        let listener = try FullBacklogListener()
+        defer { listener.close() }
+        let exporter = makeHTTPExporter("http://127.0.0.1:\(listener.port)/v1/traces", timeout: .milliseconds(300))
+        var start = ContinuousClock.now
+        #expect(await exporter.export([makeSpan()]) == .failure)
+        #expect(seconds(from: start, to: .now) < 0.9)  // not the transport's own deadline, a second later
+        let pending = Task { await exporter.export([makeSpan()]) }
+        try await Task.sleep(for: .milliseconds(50))
+        start = .now
+        await exporter.shutdown()
+        #expect(await pending.value == .failure)
+        #expect(seconds(from: start, to: .now) < 0.25)
+    }
+
     @Test("gzip compression sends a gzip member with Content-Encoding: gzip")
     func gzip() async throws {
         try #require(Gzip.isAvailable)

@@ -35,8 +35,9 @@ final class SocketHTTPTransport: HTTPSending {
     }
 
     /// One request's cancellation flag.
-    private final class Ticket: Sendable {
+    final class Ticket: Sendable {
         let cancelled = Atomic(false)
+        var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
     }
 
     init(maxResponseBodySize: Int) {
@@ -68,6 +69,7 @@ final class SocketHTTPTransport: HTTPSending {
     func invalidate() {
         state.withLock { state in
             state.invalidated = true
+            state.active?.cancelled.store(true, ordering: .relaxed)
             guard state.socket >= 0 else { return }
             if state.active != nil {
                 _ = shutdown(state.socket, Int32(SHUT_RDWR))  // the exchange closes it
@@ -90,38 +92,38 @@ final class SocketHTTPTransport: HTTPSending {
         while true {
             attempt += 1
             let begin: Int32? = state.withLock { state in
-                if state.invalidated || ticket.cancelled.load(ordering: .relaxed) { return nil }
+                if state.invalidated || ticket.isCancelled { return nil }
                 state.active = ticket
                 return state.socket
             }
             guard var socket = begin else { return .cancelled }
             if socket < 0 {
                 reused = false
-                switch Self.openConnection(host: host, port: url.port ?? 80, deadline: deadline) {
+                switch Self.openConnection(host: host, port: url.port ?? 80, deadline: deadline, ticket: ticket) {
                 case .success(let connected): socket = connected
                 case .failure(let error): return finish(ticket, keep: -1, .failed(error))
                 }
                 // Publish it before the first byte, so that a cancellation can shut it down.
                 let stillWanted = state.withLock { state in
                     state.socket = socket
-                    return !state.invalidated && !ticket.cancelled.load(ordering: .relaxed)
+                    return !state.invalidated && !ticket.isCancelled
                 }
                 if !stillWanted { return finish(ticket, keep: -1, .cancelled) }
             }
-            var connection = SocketConnection(socket: socket, deadline: deadline)
+            var connection = SocketConnection(socket: socket, deadline: deadline, ticket: ticket)
             do throws(HTTPReadError) {
                 try connection.write(head)
                 try body.withUnsafeBytes { raw in Result { () throws(HTTPReadError) in try connection.write(raw) } }.get()
                 var reader = HTTPResponseReader(source: connection, maxBodySize: maxBodySize)
                 let response = try reader.read()
                 // A shutdown that cut short a body read to the end of the stream.
-                if ticket.cancelled.load(ordering: .relaxed) { return finish(ticket, keep: -1, .cancelled) }
+                if ticket.isCancelled { return finish(ticket, keep: -1, .cancelled) }
                 let outcome = HTTPTransport.Outcome.response(
                     status: response.status, contentType: response.header("content-type"),
                     retryAfter: response.header("retry-after"), body: response.body, bodyTooLarge: response.bodyTooLarge)
                 return finish(ticket, keep: response.keepAlive ? socket : -1, outcome)
             } catch {
-                if ticket.cancelled.load(ordering: .relaxed) || state.withLock({ $0.invalidated }) {
+                if ticket.isCancelled || state.withLock({ $0.invalidated }) {
                     return finish(ticket, keep: -1, .cancelled)
                 }
                 // A kept-alive connection the server closed in the meantime: once, on a new one.
@@ -166,7 +168,7 @@ final class SocketHTTPTransport: HTTPSending {
     }
 
     /// A connected, non-blocking TCP socket with `TCP_NODELAY`, or why there is none.
-    private static func openConnection(host: String, port: Int, deadline: UInt64) -> Result<Int32, URLError> {
+    private static func openConnection(host: String, port: Int, deadline: UInt64, ticket: Ticket) -> Result<Int32, URLError> {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -193,7 +195,7 @@ final class SocketHTTPTransport: HTTPSending {
             #endif
             if connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return .success(socket) }
             if errno == EINPROGRESS {
-                switch SocketConnection.wait(socket, for: Int16(POLLOUT), until: deadline) {
+                switch SocketConnection.wait(socket, for: Int16(POLLOUT), until: deadline, ticket: ticket) {
                 case .ready:
                     var error: Int32 = 0
                     var length = socklen_t(MemoryLayout<Int32>.size)
@@ -232,27 +234,33 @@ protocol HTTPByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPReadError) -> Int
 }
 
-/// A connected non-blocking socket whose every wait ends at one deadline.
+/// A connected non-blocking socket whose every wait ends at one deadline, or soon after its
+/// request is cancelled.
 struct SocketConnection: HTTPByteSource {
     let socket: Int32
     /// `CLOCK_MONOTONIC` nanoseconds.
     let deadline: UInt64
+    let ticket: SocketHTTPTransport.Ticket
     /// Whether any response byte has been read.
     private(set) var receivedAny = false
 
-    init(socket: Int32, deadline: UInt64) {
+    init(socket: Int32, deadline: UInt64, ticket: SocketHTTPTransport.Ticket) {
         self.socket = socket
         self.deadline = deadline
+        self.ticket = ticket
     }
 
     enum Readiness { case ready, timedOut, failed }
 
-    static func wait(_ socket: Int32, for events: Int16, until deadline: UInt64) -> Readiness {
+    /// Waits for `events` in slices of at most 50 ms, so that a cancellation ends even a wait
+    /// that shutting the socket down does not (a connection still being set up).
+    static func wait(_ socket: Int32, for events: Int16, until deadline: UInt64, ticket: SocketHTTPTransport.Ticket) -> Readiness {
         while true {
             let now = MonotonicClock.nanoseconds()
             guard now < deadline else { return .timedOut }
+            guard !ticket.isCancelled else { return .failed }
             var descriptor = pollfd(fd: socket, events: events, revents: 0)
-            let milliseconds = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+            let milliseconds = Int32(clamping: min(deadline - now + 999_999, 50_000_000) / 1_000_000)
             let result = poll(&descriptor, 1, milliseconds)
             if result > 0 { return .ready }  // readable, writable, or hung up: the call says which
             if result < 0 && errno != EINTR { return .failed }
@@ -277,7 +285,7 @@ struct SocketConnection: HTTPByteSource {
             if sent > 0 {
                 offset += sent
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                switch Self.wait(socket, for: Int16(POLLOUT), until: deadline) {
+                switch Self.wait(socket, for: Int16(POLLOUT), until: deadline, ticket: ticket) {
                 case .ready: continue
                 case .timedOut: throw HTTPReadError(kind: .timedOut, beforeResponse: true)
                 case .failed: throw HTTPReadError(kind: .closed, beforeResponse: true)
@@ -302,7 +310,7 @@ struct SocketConnection: HTTPByteSource {
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                 throw HTTPReadError(kind: .closed, beforeResponse: !receivedAny)
             }
-            switch Self.wait(socket, for: Int16(POLLIN), until: deadline) {
+            switch Self.wait(socket, for: Int16(POLLIN), until: deadline, ticket: ticket) {
             case .ready: continue
             case .timedOut: throw HTTPReadError(kind: .timedOut, beforeResponse: false)
             case .failed: throw HTTPReadError(kind: .closed, beforeResponse: !receivedAny)
