@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -19,11 +18,13 @@ import Darwin
 /// collector) those threads took 41% of the process's CPU samples, more than encoding the
 /// spans. URLSession stays for `https://` (TLS) and whenever a proxy variable is set.
 ///
-/// Each exchange runs on a serial dispatch queue, so the socket calls block no task. Cancelling
-/// the calling task, or `invalidate()`, shuts the socket down, which ends a blocked call at once.
+/// Each exchange runs on a thread of the transport's own (`BlockingJobThread`), so the socket
+/// calls block no task and no shared pool. Cancelling the calling task, or `invalidate()`, shuts
+/// the socket down, which ends a blocked call at once, and every wait checks for cancellation
+/// at least every 50 ms.
 final class SocketHTTPTransport: HTTPSending {
     private let maxBodySize: Int
-    private let queue = DispatchQueue(label: "claude-trace.otlp-http")
+    private let thread = BlockingJobThread()
     private let state = Mutex(State())
 
     private struct State {
@@ -55,7 +56,7 @@ final class SocketHTTPTransport: HTTPSending {
         let ticket = Ticket()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<HTTPTransport.Outcome, Never>) in
-                queue.async { continuation.resume(returning: self.exchange(request, ticket)) }
+                thread.run { continuation.resume(returning: self.exchange(request, ticket)) }
             }
         } onCancel: {
             ticket.cancelled.store(true, ordering: .relaxed)
@@ -80,7 +81,7 @@ final class SocketHTTPTransport: HTTPSending {
         }
     }
 
-    // MARK: The exchange (on `queue`)
+    // MARK: The exchange (on `thread`)
 
     private func exchange(_ request: URLRequest, _ ticket: Ticket) -> HTTPTransport.Outcome {
         guard let url = request.url, let host = url.host else { return .failed(URLError(.badURL)) }
@@ -209,6 +210,48 @@ final class SocketHTTPTransport: HTTPSending {
             _ = close(socket)
         }
         return .failure(failure)
+    }
+}
+
+/// Runs blocking jobs one at a time, in order, on a thread of its own: started by the first job,
+/// ended after 5 idle seconds (an exporter that is not used holds no thread).
+///
+/// Why not a dispatch queue: its jobs wait for a thread of a pool the process shares, and a job
+/// that blocks for the length of a request (a collector that never answers) held up other
+/// exporters' requests under load.
+final class BlockingJobThread: @unchecked Sendable {
+    // `@unchecked Sendable`: `jobs` and `running` are only touched while `condition` is locked.
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var running = false
+
+    func run(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        if running {
+            condition.signal()
+        } else {
+            running = true
+            Thread.detachNewThread { [self] in loop() }
+        }
+        condition.unlock()
+    }
+
+    private func loop() {
+        condition.lock()
+        while true {
+            while jobs.isEmpty {
+                if !condition.wait(until: Date(timeIntervalSinceNow: 5)) && jobs.isEmpty {
+                    running = false
+                    condition.unlock()
+                    return
+                }
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+            condition.lock()
+        }
     }
 }
 
