@@ -76,9 +76,8 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `action` on the thread once `delay` has passed, replacing any action set before.
-    /// Cheaper than a `Task.sleep` raced against a signal in a task group: that took a task
-    /// group, two child tasks and a timer on the global executor per batch, and the worker
-    /// sometimes spent milliseconds getting back to its queue (W1 dropped spans meanwhile).
+    /// Cheaper than a `Task.sleep` raced against a signal in a task group, which took a task
+    /// group, two child tasks and a timer on the global executor for every batch.
     func setTimer(after delay: Duration, _ action: @escaping @Sendable () -> Void) {
         let (seconds, attoseconds) = max(delay, .zero).components
         let deadline = MonotonicClock.nanoseconds() &+ UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)

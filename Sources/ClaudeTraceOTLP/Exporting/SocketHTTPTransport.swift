@@ -45,6 +45,12 @@ final class SocketHTTPTransport: HTTPSending {
         maxBodySize = maxResponseBodySize
     }
 
+    deinit {
+        state.withLock { state in
+            if state.socket >= 0 { _ = close(state.socket) }
+        }
+    }
+
     /// Whether `url` can go through this transport: plain `http`, and no proxy variable that
     /// libcurl (and so URLSession) would honour.
     static func canSend(to url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
