@@ -85,9 +85,7 @@ extension ProtobufWriter {
 extension MessageLengths {
     mutating func measureSpan(_ span: UnsafePointer<SpanData>) -> Int {
         let slot = reserve()
-        var length = ProtobufSize.lengthDelimited(SpanField.traceID, length: 16)
-            + ProtobufSize.lengthDelimited(SpanField.spanID, length: 8)
-        length += TraceStateField.size(SpanField.traceState, span.pointee.context.traceState)
+        var length = ContextFields.size(span.pointee.context)
         if span.pointee.parentSpanID != nil { length += ProtobufSize.lengthDelimited(SpanField.parentSpanID, length: 8) }
         if !span.pointee.name.isEmpty { length += ProtobufSize.string(SpanField.name, span.pointee.name) }
         length += ProtobufSize.tag(SpanField.kind) + ProtobufSize.varint(span.pointee.kind.rawValue)
@@ -121,9 +119,7 @@ extension MessageLengths {
 
     mutating func measureLink(_ link: SpanLink) -> Int {
         let slot = reserve()
-        var length = ProtobufSize.lengthDelimited(LinkField.traceID, length: 16)
-            + ProtobufSize.lengthDelimited(LinkField.spanID, length: 8)
-        length += TraceStateField.size(LinkField.traceState, link.context.traceState)
+        var length = ContextFields.size(link.context)
         length += measureAttributes(link.attributes, field: LinkField.attributes)
         length += ScalarFieldSize.count(LinkField.droppedAttributesCount, link.droppedAttributesCount)
         length += ProtobufSize.tag(LinkField.flags) + 4
@@ -134,9 +130,7 @@ extension MessageLengths {
 extension ProtobufWriter {
     mutating func writeSpan(_ span: UnsafePointer<SpanData>, field: UInt32, lengths: inout MessageLengths) {
         writeLengthDelimitedHeader(field, length: lengths.next())
-        writeBigEndianBytesField(SpanField.traceID, span.pointee.context.traceID.high, span.pointee.context.traceID.low)
-        writeBigEndianBytesField(SpanField.spanID, span.pointee.context.spanID.value)
-        writeTraceState(SpanField.traceState, span.pointee.context.traceState)
+        writeContextFields(span.pointee.context)
         if let parent = span.pointee.parentSpanID { writeBigEndianBytesField(SpanField.parentSpanID, parent.value) }
         if !span.pointee.name.isEmpty { writeStringField(SpanField.name, span.pointee.name) }
         writeVarintField(SpanField.kind, UInt64(span.pointee.kind.rawValue))
@@ -166,14 +160,19 @@ extension ProtobufWriter {
 
     mutating func writeLink(_ link: SpanLink, lengths: inout MessageLengths) {
         writeLengthDelimitedHeader(SpanField.links, length: lengths.next())
-        writeBigEndianBytesField(LinkField.traceID, link.context.traceID.high, link.context.traceID.low)
-        writeBigEndianBytesField(LinkField.spanID, link.context.spanID.value)
-        writeTraceState(LinkField.traceState, link.context.traceState)
+        writeContextFields(link.context)
         writeAttributes(link.attributes, field: LinkField.attributes, lengths: &lengths)
         writeCountField(LinkField.droppedAttributesCount, link.droppedAttributesCount)
         // Bits 0–7 are the linked context's W3C flags; 0x100 says whether it is remote is
         // known, 0x200 that it is (trace.proto, SpanFlags).
         writeFixed32Field(LinkField.flags, UInt32(link.context.traceFlags.rawValue) | 0x100 | (link.context.isRemote ? 0x200 : 0))
+    }
+
+    /// `trace_id`, `span_id` and `trace_state`: fields 1–3 of both `Span` and `Span.Link`.
+    mutating func writeContextFields(_ context: SpanContext) {
+        writeBigEndianBytesField(ContextFields.traceID, context.traceID.high, context.traceID.low)
+        writeBigEndianBytesField(ContextFields.spanID, context.spanID.value)
+        writeTraceState(ContextFields.traceState, context.traceState)
     }
 
     /// The W3C `tracestate` header value, `k1=v1,k2=v2`, written from the entries without
@@ -191,6 +190,18 @@ extension ProtobufWriter {
 }
 
 /// A span's trace state as a string field.
+/// `trace_id`, `span_id` and `trace_state`, which `Span` and `Span.Link` number alike.
+enum ContextFields {
+    static let traceID = SpanField.traceID
+    static let spanID = SpanField.spanID
+    static let traceState = SpanField.traceState
+
+    static func size(_ context: SpanContext) -> Int {
+        ProtobufSize.lengthDelimited(traceID, length: 16) + ProtobufSize.lengthDelimited(spanID, length: 8)
+            + TraceStateField.size(traceState, context.traceState)
+    }
+}
+
 enum TraceStateField {
     /// The UTF-8 length of `k1=v1,k2=v2`.
     static func headerLength(_ traceState: TraceState) -> Int {
