@@ -108,7 +108,7 @@ final class SocketHTTPTransport: HTTPSending {
                 reused = false
                 switch Self.openConnection(host: host, port: url.port ?? 80, deadline: deadline, ticket: ticket) {
                 case .success(let connected): socket = connected
-                case .failure(let error): return finish(ticket, keep: -1, .failed(error))
+                case .failure(let error): return finish(ticket, keep: -1, ticket.isCancelled ? .cancelled : .failed(error))
                 }
                 // Publish it before the first byte, so that a cancellation can shut it down.
                 let stillWanted = state.withLock { state in
