@@ -138,10 +138,18 @@ struct ClaudeRetryTests {
     func cancelDuringWait() async throws {
         var configuration = ClaudeClientConfiguration(apiKey: testAPIKey, environment: EnvironmentReader([:]))
         configuration.random = { 0 }
+        // Cancel once the client is in its wait, not after a fixed time: under load the first
+        // attempt can take longer than any fixed time.
+        let waiting = Locked(false)
+        configuration.sleep = { delay in
+            waiting.withLock { $0 = true }
+            try await Task.sleep(for: delay)
+        }
         let client = ClaudeClient(
             configuration: configuration, transport: ScriptedTransport([.error(429, type: "rate_limit_error", headers: ["retry-after": "30"]), .message()]))
         let task = Task { try await client.createMessage(simpleRequest()) }
-        try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<1_000 where !waiting.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(waiting.withLock { $0 })
         task.cancel()
         let result = await task.result
         if case .failure(let error as ClaudeError) = result {
