@@ -251,11 +251,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, obj, headers=None):
         data = json.dumps(obj).encode()
+        # Logged before the response leaves: a client that has its answer must find it logged.
+        if self.entry is not None:
+            self.entry["status"] = status
         self.start_response(status, {"content-type": "application/json",
                                      "content-length": len(data), **(headers or {})})
         self.wfile.write(data)
-        if self.entry is not None:
-            self.entry["status"] = status
 
     def send_error_json(self, err):
         self.send_json(err.status, {
@@ -375,9 +376,9 @@ class Handler(BaseHTTPRequestHandler):
             self.server.stopping.wait(delay)
         if name == "stream_drop":
             data = json.dumps(message).encode()
+            self.entry["status"] = 200
             self.start_response(200, {"content-type": "application/json", "content-length": len(data)})
             self.wfile.write(data[: len(data) // 2])
-            self.entry["status"] = 200
             self.close_connection = True
             return
         self.send_json(200, message, self.ratelimit_headers())
@@ -465,9 +466,9 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.shutdown(socket.SHUT_RDWR)
 
     def stream(self, message, scenario, delay):
+        self.entry["status"] = 200
         self.start_response(200, {"content-type": "text/event-stream", "cache-control": "no-cache",
                                   "transfer-encoding": "chunked", **self.ratelimit_headers()})
-        self.entry["status"] = 200
         usage = message["usage"]
         start = dict(message, content=[], stop_reason=None, stop_sequence=None,
                      usage=dict(usage, output_tokens=1))
