@@ -1,20 +1,38 @@
 /// UTC calendar arithmetic on Unix epoch nanoseconds: the minute, hour and day a call falls in,
-/// and ISO 8601 text for timestamps. Integer arithmetic only (no time zones, no leap seconds:
-/// Unix time has none), so it is cheap enough for the monitor's hot path.
-enum UTCTime {
-    static let nanosecondsPerMinute: UInt64 = 60_000_000_000
-    static let nanosecondsPerHour: UInt64 = 3_600_000_000_000
-    static let nanosecondsPerDay: UInt64 = 86_400_000_000_000
+/// dates to day numbers and back, and ISO 8601 text for timestamps. Integer arithmetic only
+/// (Howard Hinnant's `days_from_civil`/`civil_from_days`,
+/// http://howardhinnant.github.io/date_algorithms.html; no time zones, no leap seconds: Unix time
+/// has none), so it is cheap enough for the monitor's hot path. The monitor and the report
+/// reader (`package` access) share it.
+package enum UTCTime {
+    package static let nanosecondsPerMinute: UInt64 = 60_000_000_000
+    package static let nanosecondsPerHour: UInt64 = 3_600_000_000_000
+    package static let nanosecondsPerDay: UInt64 = 86_400_000_000_000
 
     /// Minutes since the epoch.
     @inline(__always) static func minute(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerMinute) }
     /// Hours since the epoch.
     @inline(__always) static func hour(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerHour) }
     /// Days since the epoch (the UTC day number).
-    @inline(__always) static func day(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerDay) }
+    @inline(__always) package static func day(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerDay) }
 
-    /// The civil date of a day number (Howard Hinnant's `civil_from_days`).
-    static func civilDate(day: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    /// The day number of a proleptic Gregorian date (`days_from_civil`).
+    package static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    package static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        days(year: month == 12 ? year + 1 : year, month: month == 12 ? 1 : month + 1, day: 1)
+            - days(year: year, month: month, day: 1)
+    }
+
+    /// The civil date of a day number (`civil_from_days`).
+    package static func civilDate(day: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = day + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -27,7 +45,7 @@ enum UTCTime {
     }
 
     /// `2026-11-10`
-    static func dateString(day: Int64) -> String {
+    package static func dateString(day: Int64) -> String {
         let date = civilDate(day: day)
         return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))"
     }
@@ -45,7 +63,7 @@ enum UTCTime {
     }
 
     /// `2026-11-10T13:07:42.123Z`: ISO 8601 with milliseconds.
-    static func timestamp(_ nanoseconds: UInt64) -> String {
+    package static func timestamp(_ nanoseconds: UInt64) -> String {
         let day = Int64(nanoseconds / nanosecondsPerDay)
         let inDay = nanoseconds % nanosecondsPerDay
         let hour = inDay / nanosecondsPerHour

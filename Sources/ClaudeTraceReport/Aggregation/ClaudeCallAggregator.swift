@@ -30,7 +30,7 @@ public struct ClaudeCallAggregator: Sendable {
     private var costByModel: [String: Int64] = [:]
     private var costByUser: [String: Int64] = [:]
     private var costByFeature: [String: Int64] = [:]
-    private var costByDay: [UInt64: Int64] = [:]
+    private var costByDay: [Int64: Int64] = [:]
     private var callsByModel: [String: Int] = [:]
     private var callsByFeature: [String: Int] = [:]
     private var tokens = ClaudeTokenCounts()
@@ -41,7 +41,6 @@ public struct ClaudeCallAggregator: Sendable {
 
     static let noModel = "(unknown)"
     static let noValue = "(none)"
-    private static let nanosecondsPerDay: UInt64 = 86_400_000_000_000
 
     /// - Parameters:
     ///   - pricing: prices calls that carry tokens but no recorded cost; ``ReportPricing/standard``
@@ -77,7 +76,7 @@ public struct ClaudeCallAggregator: Sendable {
         costByModel[model] = Self.adding(costByModel[model] ?? 0, amount)
         costByUser[call.userID ?? Self.noValue] = Self.adding(costByUser[call.userID ?? Self.noValue] ?? 0, amount)
         costByFeature[feature] = Self.adding(costByFeature[feature] ?? 0, amount)
-        let day = call.startTimeNanoseconds / Self.nanosecondsPerDay
+        let day = UTCTime.day(call.startTimeNanoseconds)
         costByDay[day] = Self.adding(costByDay[day] ?? 0, amount)
 
         guard !call.isError else { return }
@@ -112,7 +111,7 @@ public struct ClaudeCallAggregator: Sendable {
         func usd(_ map: [String: Int64]) -> [String: Double] { map.mapValues(Nanodollars.usd) }
         var byDay: [String: Double] = [:]
         for (day, amount) in costByDay {
-            byDay[UTCCalendar.dateString(nanoseconds: day * Self.nanosecondsPerDay)] = Nanodollars.usd(amount)
+            byDay[UTCTime.dateString(day: day)] = Nanodollars.usd(amount)
         }
         let features = callsByFeature.keys.sorted { a, b in
             let (costA, costB) = (costByFeature[a] ?? 0, costByFeature[b] ?? 0)

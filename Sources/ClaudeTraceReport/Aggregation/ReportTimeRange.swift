@@ -1,3 +1,5 @@
+import ClaudeTrace
+
 /// The window of span start times a report covers: `since` inclusive, `until` exclusive
 /// (the CLI's `--since` and `--until`).
 ///
@@ -54,7 +56,7 @@ public struct ReportTimeRange: Hashable, Sendable, Codable {
     }
 
     /// `2026-11-10T13:07:42.123Z`.
-    public static func format(_ nanoseconds: UInt64) -> String { UTCCalendar.timestamp(nanoseconds: nanoseconds) }
+    public static func format(_ nanoseconds: UInt64) -> String { UTCTime.timestamp(nanoseconds) }
 }
 
 /// A `--since`/`--until` value that could not be used.
@@ -74,6 +76,9 @@ public enum ReportTimeRangeError: Error, Hashable, Sendable, CustomStringConvert
 
 /// A cursor over an instant's text.
 private struct InstantScanner {
+    static let nanosecondsPerSecond: Int64 = 1_000_000_000
+    static let secondsPerDay: Int64 = 86_400
+
     let bytes: [UInt8]
     var position = 0
 
@@ -129,19 +134,19 @@ private struct InstantScanner {
         var seconds: Int64 = 0
         while position < bytes.count, isDigit(bytes[position]) {
             let (shifted, overflow) = seconds.multipliedReportingOverflow(by: 10)
-            guard !overflow, shifted < Int64.max / UTCCalendar.nanosecondsPerSecond else { return nil }
+            guard !overflow, shifted < Int64.max / Self.nanosecondsPerSecond else { return nil }
             seconds = shifted + Int64(bytes[position] - UInt8(ascii: "0"))
             position += 1
         }
         guard let nanoseconds = fraction() else { return nil }
-        return seconds * UTCCalendar.nanosecondsPerSecond + nanoseconds
+        return seconds * Self.nanosecondsPerSecond + nanoseconds
     }
 
     mutating func isoInstant() -> Int64? {
         guard let year = digits(4), consume("-"), let month = digits(2), consume("-"), let day = digits(2),
-              (1...12).contains(month), (1...UTCCalendar.daysInMonth(year: year, month: month)).contains(day)
+              (1...12).contains(month), (1...UTCTime.daysInMonth(year: year, month: month)).contains(day)
         else { return nil }
-        var seconds = UTCCalendar.days(year: year, month: month, day: day) * UTCCalendar.secondsPerDay
+        var seconds = UTCTime.days(year: year, month: month, day: day) * Self.secondsPerDay
         var nanoseconds: Int64 = 0
         if consume("T") || consume("t") || (consume(" ") && position < bytes.count && isDigit(bytes[position])) {
             guard let hour = digits(2), consume(":"), let minute = digits(2), hour < 24, minute < 60 else { return nil }
@@ -154,7 +159,7 @@ private struct InstantScanner {
             guard let offset = zoneOffset() else { return nil }
             seconds -= offset
         }
-        return seconds * UTCCalendar.nanosecondsPerSecond + nanoseconds
+        return seconds * Self.nanosecondsPerSecond + nanoseconds
     }
 
     /// Seconds east of UTC: `Z`, `+HH:MM`, `+HHMM`, `+HH`, or nothing (UTC).
