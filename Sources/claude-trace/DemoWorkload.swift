@@ -21,7 +21,7 @@ struct DemoWorkload {
 
     /// `count` ordinary calls chosen by a generator seeded with `seed`.
     static func ordinaryCalls(count: Int, seed: UInt64) -> [Call] {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         return (0..<count).map { index in
             let feature = features[random.below(features.count)]
             let sentences = 2 + random.below(feature == "code-review" ? 40 : 12)
@@ -55,18 +55,7 @@ struct DemoWorkload {
     }
 }
 
-/// A small deterministic generator, so `--seed` reproduces a run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The deterministic generator that makes `--seed` reproduce a run.
+extension SeededRandom {
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -2,17 +2,10 @@ import Foundation
 import Testing
 @testable import ClaudeTrace
 
-/// A small deterministic generator (SplitMix64), so every run checks the same samples.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// A small deterministic generator, so every run checks the same samples.
+typealias SeededGenerator = SeededRandom
+
+extension SeededRandom {
     mutating func normal() -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
         let u2 = Double.random(in: 0..<1, using: &self)

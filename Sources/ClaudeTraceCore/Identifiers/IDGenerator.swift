@@ -69,3 +69,17 @@ public final class RandomIDGenerator: IDGenerator {
         }
     }
 }
+
+/// A small deterministic generator (SplitMix64, the sequence `RandomIDGenerator` draws ids
+/// from): the same seed gives the same numbers. For the simulated Claude, the demo's `--seed`,
+/// and tests, never for ids.
+package struct SeededRandom: RandomNumberGenerator, Sendable {
+    package var state: UInt64
+
+    package init(seed: UInt64) { state = seed }
+
+    package mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return RandomIDGenerator.mix(state)
+    }
+}
