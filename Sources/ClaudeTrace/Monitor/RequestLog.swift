@@ -97,7 +97,7 @@ struct RequestLogRecord: Sendable {
 
 /// Builds one JSON object on one line: strings escaped per RFC 8259, non-finite numbers as
 /// `null`.
-struct JSONLineWriter {
+package struct JSONLineWriter {
     private var text = "{"
     private var first = true
 
@@ -141,7 +141,8 @@ struct JSONLineWriter {
         return text
     }
 
-    static func appendQuoted(_ value: String, to text: inout String) {
+    /// `value` as a JSON string literal. The report reader quotes with it too (`package`).
+    package static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
         var needsEscaping = false
         for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
