@@ -132,6 +132,33 @@ struct BatchSpanProcessorTests {
         await processor.shutdown()
     }
 
+    @Test("the worker's nap lasts until the missing spans should have come at the pace measured since the last export")
+    func napLength() {
+        let start = ContinuousClock.now
+        let pace = BatchSpanProcessor.Engine.Pace(since: start, accepted: 1_000)
+        let now = start + .milliseconds(2)
+        // 400 spans in 2 ms: 5 µs a span, so 112 more take 560 µs.
+        #expect(pace.due(now: now, accepted: 1_400, missing: 112) == now + .microseconds(560))
+        #expect(pace.due(now: now, accepted: 1_000, missing: 112) == nil)
+    }
+
+    @Test("spans that keep coming at a pace are exported in full batches, none waiting for the schedule delay")
+    func steadyPace() async throws {
+        let exporter = InMemorySpanExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 8, scheduleDelay: .seconds(3600)))
+        // The first batch sets the pace; the worker naps through the later ones. A pace that
+        // slows down (the last batch) ends a nap early, and the full batch still wakes it.
+        for (index, pause) in (Array(repeating: 100, count: 24) + Array(repeating: 3_000, count: 8)).enumerated() {
+            processor.onEnd(makeSpanData("s\(index)"))
+            try await Task.sleep(for: .microseconds(pause))
+        }
+        try await waitUntil { exporter.exportedSpans.count == 32 }
+        #expect(exporter.exportedSpans.map(\.name) == (0..<32).map { "s\($0)" })
+        #expect(exporter.exportCount == 4)
+        #expect(processor.statistics.dropped == 0)
+        await processor.shutdown()
+    }
+
     @Test("a partial batch is exported after the schedule delay")
     func scheduleDelay() async throws {
         let exporter = InMemorySpanExporter()
