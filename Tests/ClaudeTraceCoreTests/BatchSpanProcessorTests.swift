@@ -146,11 +146,13 @@ struct BatchSpanProcessorTests {
     func steadyPace() async throws {
         let exporter = InMemorySpanExporter()
         let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 8, scheduleDelay: .seconds(3600)))
-        // The first batch sets the pace; the worker naps through the later ones. A pace that
-        // slows down (the last batch) ends a nap early, and the full batch still wakes it.
-        for (index, pause) in (Array(repeating: 100, count: 24) + Array(repeating: 3_000, count: 8)).enumerated() {
+        // The first batch sets the pace and the worker naps through the next one. Then a rush
+        // outruns the nap (the producers wake the worker), and a slower pace ends a nap before
+        // the batch is full (the full batch wakes it).
+        let pauses = Array(repeating: 300, count: 16) + Array(repeating: 0, count: 8) + Array(repeating: 3_000, count: 8)
+        for (index, pause) in pauses.enumerated() {
             processor.onEnd(makeSpanData("s\(index)"))
-            try await Task.sleep(for: .microseconds(pause))
+            if pause > 0 { try await Task.sleep(for: .microseconds(pause)) }
         }
         try await waitUntil { exporter.exportedSpans.count == 32 }
         #expect(exporter.exportedSpans.map(\.name) == (0..<32).map { "s\($0)" })

@@ -6,22 +6,6 @@ import Musl
 import Darwin
 #endif
 
-#if canImport(Glibc)
-/// Every lock spins briefly before it sleeps (glibc's adaptive mutex). A lock is held for a few
-/// instructions, so a thread that finds it taken gets it sooner by spinning than by sleeping in
-/// the kernel and being woken by a futex call, which on a VM also interrupts an idle core (perf
-/// on W1: producers slept on the batch queue's lock while its worker held it).
-/// `nonisolated(unsafe)`: written once, when first used, and only read after that.
-private nonisolated(unsafe) let lockAttributes: UnsafeMutablePointer<pthread_mutexattr_t> = {
-    let attributes = UnsafeMutablePointer<pthread_mutexattr_t>.allocate(capacity: 1)
-    pthread_mutexattr_init(attributes)
-    pthread_mutexattr_settype(attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
-    return attributes
-}()
-#else
-private let lockAttributes: UnsafeMutablePointer<pthread_mutexattr_t>? = nil
-#endif
-
 /// A value shared across tasks, protected by a pthread mutex that lives in the same allocation.
 ///
 /// Why not `Synchronization.Mutex`: on Linux its lock is a futex driven by atomics inside the
@@ -52,7 +36,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
 
     public init(_ value: consuming Value) {
         storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pthread_mutex_t() }, to: Storage.self)
-        _ = storage.withUnsafeMutablePointerToHeader { pthread_mutex_init($0, lockAttributes) }
+        _ = storage.withUnsafeMutablePointerToHeader { pthread_mutex_init($0, nil) }
         // The value is moved in, not copied: a copy retains every reference it holds and the
         // original then releases each (a span's record: a tenth of W1, perf). Moving needs the
         // pointer outside a closure, which could only copy a captured value; the element's

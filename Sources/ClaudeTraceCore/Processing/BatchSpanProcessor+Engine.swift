@@ -159,8 +159,9 @@ extension BatchSpanProcessor {
         /// having the producer that fills it wake the worker: waking a sleeping thread costs the
         /// producer a futex call and, on a VM, an interrupt to an idle core (perf on W1: about
         /// 15 µs a wake, 30 ns a span). The producers still wake the worker if the queue holds
-        /// two batches before the nap ends; after a nap that ended early, the first full batch
-        /// wakes it, as without a nap.
+        /// one and a half batches before the nap ends. A nap that missed its mark (cut short so,
+        /// or over late by more than a quarter of its length because every core was busy) means
+        /// the pace cannot be trusted: the next batch is waited for without a nap, as before.
         struct Pace {
             var since: ContinuousClock.Instant
             var accepted: Int
@@ -179,7 +180,8 @@ extension BatchSpanProcessor {
             var deadline = ContinuousClock.now + configuration.scheduleDelay
             var reportedDrops = 0
             var pace = Pace(since: .now, accepted: 0)
-            var napped = false
+            /// Whether the worker has napped since the last export, and whether its last nap missed.
+            var napped = false, napMissed = false
             while true {
                 let now = ContinuousClock.now
                 let step: Step = state.withLock { state in
@@ -198,6 +200,7 @@ extension BatchSpanProcessor {
                     }
                     state.queued = state.filling.count
                     pace = Pace(since: now, accepted: state.accepted)
+                    if !napped { napMissed = false }
                     napped = false
                     var flushes: [CheckedContinuation<Void, Never>] = []
                     if flushing { swap(&flushes, &state.flushWaiters) }
@@ -209,9 +212,11 @@ extension BatchSpanProcessor {
                     await waitForSignal(threshold: 1)
                 case .wait(let until, let accepted, let queued):
                     let batch = configuration.maxExportBatchSize
-                    if !napped, let due = pace.due(now: now, accepted: accepted, missing: batch - queued), due < until {
+                    if !napped, !napMissed, let due = pace.due(now: now, accepted: accepted, missing: batch - queued), due < until {
                         napped = true
-                        await waitForSignal(threshold: min(2 * batch, configuration.maxQueueSize), orUntil: due)
+                        await waitForSignal(threshold: min(batch + batch / 2, configuration.maxQueueSize), orUntil: due)
+                        let woke = ContinuousClock.now
+                        napMissed = woke < due || woke - due > (due - now) / 4
                     } else {
                         await waitForSignal(threshold: batch, orUntil: until)
                     }
