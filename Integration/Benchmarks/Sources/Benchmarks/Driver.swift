@@ -25,11 +25,16 @@ final class Driver {
         var steps: [Step] = [
             Step(workload: "floor", library: "floor", arguments: ["--spans", spans]),
         ]
-        for workload in ["W1", "W1b", "W1c"] {
-            steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
-            steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
+        // The span workloads run in rounds, the two libraries alternating, and each keeps its
+        // median run (see `keepMedians`): one run of a million spans is a few seconds of a
+        // machine whose speed drifts by half from one minute to the next.
+        for _ in 0..<spanRounds {
+            for workload in ["W1", "W1b", "W1c"] {
+                steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
+                steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
+            }
+            steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
         }
-        steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
         steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "20", "--foundation-rounds", "2"] : []))
         steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
         steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
@@ -58,6 +63,32 @@ final class Driver {
         return steps
     }
 
+    /// Rounds of the span workloads (W1, W1b, W1c and W1 with no processor).
+    var spanRounds: Int { quick ? 1 : 3 }
+
+    /// Replaces the results of a workload run in several rounds by its median run (by its
+    /// time per span or pair), noting every round's time and drops.
+    func keepMedians() {
+        var kept: [WorkloadResult] = []
+        for result in results {
+            let key = (result.workload, result.library)
+            guard !kept.contains(where: { ($0.workload, $0.library) == key }) else { continue }
+            let runs = results.filter { ($0.workload, $0.library) == key }
+            let metric = ["ns_per_span", "ns_per_pair"].first { runs[0].metrics[$0] != nil }
+            guard runs.count > 1, let metric else {
+                kept.append(contentsOf: runs)
+                continue
+            }
+            var median = runs.sorted { $0.metrics[metric, default: 0] < $1.metrics[metric, default: 0] }[runs.count / 2]
+            let rounds = runs.map { run in
+                Report.compact(run.metrics[metric, default: 0]) + (run.metrics["dropped"].map { " (\(Report.compact($0)) dropped)" } ?? "")
+            }
+            median.notes.insert("median of \(runs.count) rounds, \(metric): \(rounds.joined(separator: ", "))", at: 0)
+            kept.append(median)
+        }
+        results = kept
+    }
+
     func wanted(_ step: Step) -> Bool {
         guard let only else { return true }
         return only.contains(step.workload) || only.contains("\(step.workload):\(step.library)")
@@ -68,6 +99,7 @@ final class Driver {
         let startLoad = Machine.loadAverage()
         let started = Date()
         for step in plan(ceiling: nil) where wanted(step) { await execute(step) }
+        keepMedians()
         if let collectorArguments = collectorArguments() {
             var ceilings: [String: Double] = [:]
             if wanted(Step(workload: "ceiling", library: "collector")) || only?.contains(where: { $0.hasPrefix("W2") }) == true {
