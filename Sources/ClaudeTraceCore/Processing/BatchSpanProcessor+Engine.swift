@@ -159,9 +159,9 @@ extension BatchSpanProcessor {
         /// having the producer that fills it wake the worker: waking a sleeping thread costs the
         /// producer a futex call and, on a VM, an interrupt to an idle core (perf on W1: about
         /// 15 µs a wake, 30 ns a span). The producers still wake the worker if the queue holds
-        /// one and a half batches before the nap ends. A nap that missed its mark (cut short so,
-        /// or over late by more than a quarter of its length because every core was busy) means
-        /// the pace cannot be trusted: the next batch is waited for without a nap, as before.
+        /// one and a half batches before the nap ends. A nap that missed its mark (cut short by
+        /// the producers, or late by more than a quarter of its length because every core was
+        /// busy) means the pace cannot be trusted: the next batch is waited for without a nap.
         struct Pace {
             var since: ContinuousClock.Instant
             var accepted: Int
