@@ -61,7 +61,7 @@ struct ReportOutputTests {
         #expect(cost["byDay"] as? [String: Double] == ["2026-11-10": 0.0006, "2026-11-11": 0])
         #expect(object["tokens"] as? [String: Int] == ["input": 100, "output": 20, "cacheRead": 0, "cacheCreation": 0])
         let latency = try #require((object["latency"] as? [String: [String: Any]])?["claude-sonnet-4-6"])
-        #expect(Set(latency.keys) == ["p50", "p95", "p99", "count"])
+        #expect(Set(latency.keys) == ["count", "min", "p50", "p95", "p99", "max", "mean"])
         #expect(latency["count"] as? Int == 1)
         #expect((object["timeToFirstChunk"] as? [String: Any])?["claude-sonnet-4-6"] != nil)
         let file = try #require(object["file"] as? [String: Any])

@@ -117,7 +117,8 @@ public struct BudgetSummary: Sendable, Hashable, Codable {
     public var usersAtLimit: Int
 }
 
-/// Percentiles of a set of durations, in seconds, each within the sketch's relative accuracy.
+/// Percentiles of a set of durations, in seconds, each within the sketch's relative accuracy:
+/// the monitor's latency figures, and `claude-trace report`'s.
 public struct Percentiles: Sendable, Hashable, Codable {
     public var count: Int
     public var min: Double
@@ -127,7 +128,12 @@ public struct Percentiles: Sendable, Hashable, Codable {
     public var max: Double
     public var mean: Double
 
-    init?(_ sketch: QuantileSketch) {
+    public init(count: Int, min: Double, p50: Double, p95: Double, p99: Double, max: Double, mean: Double) {
+        (self.count, self.min, self.p50, self.p95, self.p99, self.max, self.mean) = (count, min, p50, p95, p99, max, mean)
+    }
+
+    /// The sketch's figures; nil for an empty sketch.
+    public init?(_ sketch: QuantileSketch) {
         guard let min = sketch.min, let max = sketch.max, let mean = sketch.mean,
               let p50 = sketch.quantile(0.5), let p95 = sketch.quantile(0.95), let p99 = sketch.quantile(0.99)
         else { return nil }

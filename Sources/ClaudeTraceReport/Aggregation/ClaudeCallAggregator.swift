@@ -128,20 +128,13 @@ public struct ClaudeCallAggregator: Sendable {
             cost: ClaudeCallReport.CostBreakdown(
                 totalNanodollars: totalCost, byModel: usd(costByModel), byUser: usd(costByUser),
                 byFeature: usd(costByFeature), byDay: byDay),
-            tokens: tokens, latency: latency.compactMapValues(Self.quantiles),
-            timeToFirstChunk: timeToFirstChunk.compactMapValues(Self.quantiles), callsByModel: callsByModel,
+            tokens: tokens, latency: latency.compactMapValues(Percentiles.init),
+            timeToFirstChunk: timeToFirstChunk.compactMapValues(Percentiles.init), callsByModel: callsByModel,
             topFeatures: Array(topFeatures),
             timeRange: ClaudeCallReport.TimeWindow(
                 since: timeRange.since.map(ReportTimeRange.format), until: timeRange.until.map(ReportTimeRange.format),
                 firstCall: firstCall.map(ReportTimeRange.format), lastCall: lastCall.map(ReportTimeRange.format)),
             file: ClaudeCallReport.FileSection(file))
-    }
-
-    private static func quantiles(_ sketch: QuantileSketch) -> ClaudeCallReport.Quantiles? {
-        guard let p50 = sketch.quantile(0.5), let p95 = sketch.quantile(0.95), let p99 = sketch.quantile(0.99) else {
-            return nil
-        }
-        return ClaudeCallReport.Quantiles(p50: p50, p95: p95, p99: p99, count: sketch.count)
     }
 
     /// Saturating: a corrupt cost can pin a total at the limit (≈ $9.2 million) but never trap.

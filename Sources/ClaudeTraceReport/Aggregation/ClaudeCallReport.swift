@@ -1,3 +1,4 @@
+import ClaudeTrace
 import Foundation
 
 /// The aggregates of the Claude calls found in trace files: what `claude-trace report`
@@ -17,9 +18,9 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// Tokens of every call, failed ones included (see ``ClaudeTokenCounts`` for what each counts).
     public var tokens: ClaudeTokenCounts
     /// Span duration of successful calls by model, seconds.
-    public var latency: [String: Quantiles]
+    public var latency: [String: Percentiles]
     /// `gen_ai.response.time_to_first_chunk` of successful streamed calls by model, seconds.
-    public var timeToFirstChunk: [String: Quantiles]
+    public var timeToFirstChunk: [String: Percentiles]
     /// Calls by model.
     public var callsByModel: [String: Int]
     /// The features that cost most (then called most), at most ``maximumTopFeatures``.
@@ -34,8 +35,8 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
 
     public init(
         calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, cost: CostBreakdown = CostBreakdown(),
-        tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Quantiles] = [:],
-        timeToFirstChunk: [String: Quantiles] = [:], callsByModel: [String: Int] = [:],
+        tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Percentiles] = [:],
+        timeToFirstChunk: [String: Percentiles] = [:], callsByModel: [String: Int] = [:],
         topFeatures: [FeatureUsage] = [], timeRange: TimeWindow = TimeWindow(), file: FileSection = FileSection()
     ) {
         self.calls = calls
@@ -79,21 +80,6 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
             self.byUser = byUser
             self.byFeature = byFeature
             self.byDay = byDay
-        }
-    }
-
-    /// Percentiles of a set of durations, in seconds (within 1% of the exact values).
-    public struct Quantiles: Hashable, Sendable, Codable {
-        public var p50: Double
-        public var p95: Double
-        public var p99: Double
-        public var count: Int
-
-        public init(p50: Double, p95: Double, p99: Double, count: Int) {
-            self.p50 = p50
-            self.p95 = p95
-            self.p99 = p99
-            self.count = count
         }
     }
 
@@ -155,7 +141,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     public func jsonString(pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Quantiles of an empty set never reach the output, so only NaN from odd input remains.
+        // Percentiles of an empty set never reach the output, so only NaN from odd input remains.
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
