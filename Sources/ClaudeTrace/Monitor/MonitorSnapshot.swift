@@ -129,7 +129,13 @@ public struct Percentiles: Sendable, Hashable, Codable {
     public var mean: Double
 
     public init(count: Int, min: Double, p50: Double, p95: Double, p99: Double, max: Double, mean: Double) {
-        (self.count, self.min, self.p50, self.p95, self.p99, self.max, self.mean) = (count, min, p50, p95, p99, max, mean)
+        self.count = count
+        self.min = min
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
+        self.mean = mean
     }
 
     /// The sketch's figures; nil for an empty sketch.
@@ -137,13 +143,7 @@ public struct Percentiles: Sendable, Hashable, Codable {
         guard let min = sketch.min, let max = sketch.max, let mean = sketch.mean,
               let p50 = sketch.quantile(0.5), let p95 = sketch.quantile(0.95), let p99 = sketch.quantile(0.99)
         else { return nil }
-        self.count = sketch.count
-        self.min = min
-        self.p50 = p50
-        self.p95 = p95
-        self.p99 = p99
-        self.max = max
-        self.mean = mean
+        self.init(count: sketch.count, min: min, p50: p50, p95: p95, p99: p99, max: max, mean: mean)
     }
 }
 
