@@ -91,8 +91,10 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         return true
     }
 
-    /// A copy limited to `limits`, and how many attributes it dropped.
-    func limited(by limits: AttributeLimits) -> (Attributes, dropped: Int) {
+    /// These attributes limited to `limits`, and how many were dropped. Consuming: within the
+    /// limits they are returned as they are, without a retain of the storage and a release of
+    /// the caller's copy.
+    consuming func limited(by limits: AttributeLimits) -> (Attributes, dropped: Int) {
         if storage.count <= limits.countLimit && limits.valueLengthLimit == nil { return (self, 0) }
         var result = Attributes()
         var dropped = 0
