@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -26,14 +25,6 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
     private var timer: (deadline: UInt64, action: @Sendable () -> Void)?
     private var stopped = false
     private var idle = false
-    /// Jobs enqueued so far: lets the thread poll for work briefly before it sleeps.
-    private let enqueued = Atomic(0)
-
-    /// How long the thread polls for a next job before it sleeps on the condition variable.
-    /// While spans flow, the worker's next job (a batch filled, an export done) usually comes
-    /// within this time, and a sleep and wake-up (two futex calls, and a thread scheduled in on
-    /// a VM) cost more than the poll.
-    static let pollBeforeSleeping: Duration = .microseconds(50)
 
     /// Starts the thread.
     init(name: String) {
@@ -71,7 +62,6 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         jobs.append(job)
         let wake = idle
         pthread_mutex_unlock(mutex)
-        enqueued.add(1, ordering: .releasing)
         if wake { pthread_cond_signal(condition) }
     }
 
@@ -100,9 +90,7 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
 
     private func loop() {
         var batch: [UnownedJob] = []
-        var seen = 0
         while true {
-            seen = pollForJobs(after: seen)
             pthread_mutex_lock(mutex)
             var due: (@Sendable () -> Void)?
             while true {
@@ -139,19 +127,5 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         pthread_cond_timedwait(condition, mutex, &time)
         #endif
-    }
-
-    /// Polls for at most ``pollBeforeSleeping`` until a job is enqueued after the `seen`th;
-    /// returns the count seen last.
-    private func pollForJobs(after seen: Int) -> Int {
-        var current = enqueued.load(ordering: .acquiring)
-        guard current == seen else { return current }
-        let clock = ContinuousClock()
-        let end = clock.now + Self.pollBeforeSleeping
-        repeat {
-            for _ in 0..<64 { current = enqueued.load(ordering: .acquiring) }
-            if current != seen { return current }
-        } while clock.now < end
-        return current
     }
 }
