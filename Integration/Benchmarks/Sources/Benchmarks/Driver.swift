@@ -35,8 +35,8 @@ final class Driver {
             }
             steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
             // W3 too: its best round within one process is steady, but one process in a few
-            // runs all its rounds a third slower (where its memory landed, not the code: both
-            // builds of an A/B do it).
+            // runs all its rounds a third slower (not the code: both builds of an A/B do it,
+            // at random).
             steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "20", "--foundation-rounds", "2"] : []))
         }
         steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
