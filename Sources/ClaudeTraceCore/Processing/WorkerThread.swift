@@ -14,7 +14,8 @@ import Darwin
 /// does not run until they finish, so the queue overflows however fast the worker would be
 /// (8 tasks ending spans on 2 cores dropped 96% of them). An OS thread is scheduled by the
 /// kernel alongside the pool's threads and always gets its share. The hot path is unchanged:
-/// `end()` still only appends under a lock and, once per batch, resumes the worker.
+/// `end()` still only appends under a lock, and resumes the worker only when it waits for
+/// spans (see `BatchSpanProcessor.Engine.Pace`).
 final class WorkerThread: TaskExecutor, @unchecked Sendable {
     // `@unchecked Sendable`: `jobs`, `timer`, `stopped` and `idle` are only touched between
     // pthread_mutex_lock/unlock on `mutex`, which lives as long as this object.

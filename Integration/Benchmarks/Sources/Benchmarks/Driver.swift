@@ -25,9 +25,9 @@ final class Driver {
         var steps: [Step] = [
             Step(workload: "floor", library: "floor", arguments: ["--spans", spans]),
         ]
-        // The span workloads and W3 run in rounds, the two libraries alternating, and each keeps its
-        // median run (see `keepMedians`): one run of a million spans is a few seconds of a
-        // machine whose speed drifts by half from one minute to the next.
+        // The span workloads and W3 run in rounds, the two libraries alternating, and each
+        // keeps its median run (see `keepMedians`): one run of a million spans is a few seconds
+        // of a machine whose speed drifts by half from one minute to the next.
         for _ in 0..<spanRounds {
             for workload in ["W1", "W1b", "W1c"] {
                 steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
