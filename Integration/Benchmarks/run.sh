@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ClaudeTrace against swift-otel 1.6.0 on the same workloads, in one run, on this machine.
 #
-#   Integration/Benchmarks/run.sh            everything (about 10 minutes, plus the first build)
+#   Integration/Benchmarks/run.sh            everything (about 11 minutes, plus the first build)
 #   Integration/Benchmarks/run.sh --quick    smaller counts, for a sanity check
 #   Integration/Benchmarks/run.sh --only W1,W3
 #
