@@ -3,14 +3,11 @@ import ClaudeTraceCore
 import Foundation
 import Testing
 
-/// A tiny seeded generator, so every failing case can be replayed.
-typealias SeededGenerator = SeededRandom
-
 @Suite("OTLP encoders, generative")
 struct OTLPEncoderGenerativeTests {
     /// A random string: empty, huge, ASCII with control characters, or scalars from every
     /// Unicode plane (surrogates cannot be in a Swift string).
-    static func randomString(_ random: inout SeededGenerator) -> String {
+    static func randomString(_ random: inout SeededRandom) -> String {
         let shape = Int.random(in: 0..<64, using: &random)
         if shape < 6 { return "" }
         let length = shape == 6 ? Int.random(in: 1_000...10_000, using: &random) : Int.random(in: 1...24, using: &random)
@@ -32,7 +29,7 @@ struct OTLPEncoderGenerativeTests {
         return String(scalars)
     }
 
-    static func randomDouble(_ random: inout SeededGenerator) -> Double {
+    static func randomDouble(_ random: inout SeededRandom) -> Double {
         switch Int.random(in: 0..<8, using: &random) {
         case 0: return [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, -.greatestFiniteMagnitude].randomElement(using: &random)!
         case 1: return Double(bitPattern: UInt64.random(in: 1..<0x0010_0000_0000_0000, using: &random))  // subnormal
@@ -43,12 +40,12 @@ struct OTLPEncoderGenerativeTests {
         }
     }
 
-    static func randomInt(_ random: inout SeededGenerator) -> Int64 {
+    static func randomInt(_ random: inout SeededRandom) -> Int64 {
         [Int64.min, Int64.max, 0, -1].randomElement(using: &random)!
             &+ (Bool.random(using: &random) ? 0 : Int64.random(in: -1000...1000, using: &random))
     }
 
-    static func randomValue(_ random: inout SeededGenerator) -> AttributeValue {
+    static func randomValue(_ random: inout SeededRandom) -> AttributeValue {
         let count = Int.random(in: 0...4, using: &random)
         switch Int.random(in: 0..<8, using: &random) {
         case 0: return .string(randomString(&random))
@@ -62,7 +59,7 @@ struct OTLPEncoderGenerativeTests {
         }
     }
 
-    static func randomAttributes(_ random: inout SeededGenerator) -> Attributes {
+    static func randomAttributes(_ random: inout SeededRandom) -> Attributes {
         var attributes = Attributes()
         for _ in 0..<Int.random(in: 0...5, using: &random) {
             attributes[randomString(&random)] = randomValue(&random)
@@ -136,7 +133,7 @@ struct OTLPEncoderGenerativeTests {
     }
 
     /// One to three random spans, each with random names, attributes, an event and an error.
-    static func randomBatch(_ random: inout SeededGenerator) -> [SpanData] {
+    static func randomBatch(_ random: inout SeededRandom) -> [SpanData] {
         (0..<Int.random(in: 1...3, using: &random)).map { _ in
             makeSpan(
                 name: randomString(&random),
@@ -151,7 +148,7 @@ struct OTLPEncoderGenerativeTests {
     @Test("thousands of random spans encode to bodies that read back the same values",
           arguments: Encoding.allCases, 0..<4)
     func randomSpans(encoding: Encoding, seed: UInt64) async throws {
-        var random = SeededGenerator(seed: 0x5EED_0000 + seed)
+        var random = SeededRandom(seed: 0x5EED_0000 + seed)
         var buffer: [UInt8] = []
         for round in 0..<250 {
             // Give the cooperative threads back between rounds: the exporter tests running
@@ -181,7 +178,7 @@ struct OTLPEncoderGenerativeTests {
 
     @Test("for thousands of random spans the protobuf body says exactly what the JSON body says", arguments: 0..<4)
     func protobufEqualsJSON(seed: UInt64) async throws {
-        var random = SeededGenerator(seed: 0xB0D1_0000 + seed)
+        var random = SeededRandom(seed: 0xB0D1_0000 + seed)
         var json: [UInt8] = [], protobuf: [UInt8] = []
         for round in 0..<250 {
             await Task.yield()

@@ -259,7 +259,7 @@ struct RetryTimingTests {
         let policy = OTLPRetryPolicy(initialBackoff: .seconds(1), maxBackoff: .seconds(8), jitter: 0)
         #expect((1...6).map { policy.backoff(beforeRetry: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8)])
         let jittered = OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0.2)
-        var random = SeededGenerator(seed: 7)
+        var random = SeededRandom(seed: 7)
         let waits = (0..<200).map { _ in jittered.backoff(beforeRetry: 2, using: &random).seconds }
         #expect(waits.allSatisfy { $0 >= 1.6 && $0 <= 2.4 })
         #expect(Set(waits).count > 100)

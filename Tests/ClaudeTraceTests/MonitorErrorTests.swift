@@ -92,7 +92,7 @@ struct MonitorErrorTests {
     @Test("any quantile can be asked for, within 1% of the exact value")
     func anyQuantile() {
         let monitor = makeMonitor()
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         var durations: [Double] = []
         for _ in 0..<5_000 {
             let duration = (exp(generator.normal() * 0.8) * 1_000_000).rounded() / 1_000_000 + 0.001

@@ -2,9 +2,7 @@ import Foundation
 import Testing
 @testable import ClaudeTrace
 
-/// A small deterministic generator, so every run checks the same samples.
-typealias SeededGenerator = SeededRandom
-
+/// Normal samples from the seeded generator, so every run checks the same samples.
 extension SeededRandom {
     mutating func normal() -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
@@ -36,19 +34,19 @@ struct MonitorQuantileSketchTests {
 
     @Test("quantiles of 100,000 uniform samples are within 1% of the exact values")
     func uniform() {
-        var generator = SeededGenerator(seed: 1)
+        var generator = SeededRandom(seed: 1)
         checkAccuracy((0..<100_000).map { _ in Double.random(in: 0.05..<30, using: &generator) })
     }
 
     @Test("quantiles of 100,000 log-normal samples are within 1% of the exact values")
     func logNormal() {
-        var generator = SeededGenerator(seed: 2)
+        var generator = SeededRandom(seed: 2)
         checkAccuracy((0..<100_000).map { _ in exp(0.2 + 1.1 * generator.normal()) })
     }
 
     @Test("quantiles of 100,000 bimodal samples are within 1% of the exact values")
     func bimodal() {
-        var generator = SeededGenerator(seed: 3)
+        var generator = SeededRandom(seed: 3)
         checkAccuracy((0..<100_000).map { _ in
             Bool.random(using: &generator)
                 ? abs(0.3 + 0.05 * generator.normal()) + 0.001
@@ -58,13 +56,13 @@ struct MonitorQuantileSketchTests {
 
     @Test("quantiles of heavy-tailed Pareto samples spanning six decades stay within 1%")
     func pareto() {
-        var generator = SeededGenerator(seed: 4)
+        var generator = SeededRandom(seed: 4)
         checkAccuracy((0..<100_000).map { _ in 0.01 / pow(Double.random(in: 1e-6..<1, using: &generator), 1.2) })
     }
 
     @Test("two merged sketches answer like one sketch fed both halves")
     func merge() throws {
-        var generator = SeededGenerator(seed: 5)
+        var generator = SeededRandom(seed: 5)
         let values = (0..<20_000).map { _ in exp(generator.normal()) }
         var whole = QuantileSketch(), left = QuantileSketch(), right = QuantileSketch()
         for (index, value) in values.enumerated() {
@@ -86,7 +84,7 @@ struct MonitorQuantileSketchTests {
     @Test("memory does not grow with the number of values")
     func boundedMemory() {
         var sketch = QuantileSketch()
-        var generator = SeededGenerator(seed: 6)
+        var generator = SeededRandom(seed: 6)
         for _ in 0..<200_000 { sketch.add(Double.random(in: 0.1..<60, using: &generator)) }
         let buckets = sketch.bucketCount
         for _ in 0..<200_000 { sketch.add(Double.random(in: 0.1..<60, using: &generator)) }
@@ -125,7 +123,7 @@ struct MonitorQuantileSketchTests {
     @Test("a sketch survives a JSON round trip unchanged")
     func codable() throws {
         var sketch = QuantileSketch()
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<5_000 { sketch.add(exp(generator.normal())) }
         let data = try JSONEncoder().encode(sketch)
         let decoded = try JSONDecoder().decode(QuantileSketch.self, from: data)

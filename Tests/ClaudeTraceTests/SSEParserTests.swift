@@ -52,7 +52,7 @@ private func withLineEndings(_ bytes: [UInt8], _ ending: [UInt8]) -> [UInt8] {
 struct SSEParserTests {
     @Test("recorded streams cut at every byte boundary, and at random ones, yield exactly the same events")
     func everyBoundary() async throws {
-        var random = SimulatedRandom(seed: 2026)
+        var random = SeededRandom(seed: 2026)
         for (name, recorded) in try await recordedStreams() {
             for ending in [[0x0A], [0x0D, 0x0A], [0x0D]] as [[UInt8]] {
                 let bytes = withLineEndings(recorded, ending)
@@ -153,7 +153,7 @@ struct SSEParserTests {
 
     @Test("random garbage never crashes or hangs the parser or the decoder")
     func fuzz() {
-        var random = SimulatedRandom(seed: 99)
+        var random = SeededRandom(seed: 99)
         let alphabet = Array("event: data:{}[]\",:\n\r\\u0041 message_start content_block_delta error ping".utf8)
         for _ in 0..<2000 {
             var parser = ServerSentEventParser(maximumEventSize: 4096)

@@ -117,7 +117,7 @@ public final class SimulatedClaude: ClaudeTransport {
             if state.scripts[index].remaining == 0 { state.scripts.remove(at: index) }
             return (state.requestCount, failure)
         }
-        var headers: ClaudeHTTPHeaders = ["request-id": "req_sim_\(String(number, radix: 16))\(String(SimulatedRandom.hash(request.body), radix: 16))"]
+        var headers: ClaudeHTTPHeaders = ["request-id": "req_sim_\(String(number, radix: 16))\(String(SeededRandom.hash(request.body), radix: 16))"]
 
         guard let body, Self.validate(request, body: body) == nil else {
             let problem = Self.validate(request, body: body)!
@@ -142,7 +142,7 @@ public final class SimulatedClaude: ClaudeTransport {
         if promptTokens > configuration.contextWindow {
             return errorResponse(400, "prompt is too long: \(promptTokens) tokens > \(configuration.contextWindow) maximum", headers: headers)
         }
-        var random = SimulatedRandom(seed: SimulatedRandom.hash(request.body, into: configuration.seed))
+        var random = SeededRandom(seed: SeededRandom.hash(request.body, into: configuration.seed))
         let reply = SimulatedReply.make(
             body: body, promptTokens: promptTokens, random: &random, replyWords: configuration.replyWords,
             streaming: request.isStreaming, cacheLookup: { hash in
@@ -174,7 +174,7 @@ public final class SimulatedClaude: ClaudeTransport {
 
     /// The body of a streamed reply. Without latency it is written at once; with latency a
     /// task writes it at the configured pace and stops when the reader goes away.
-    private func stream(_ reply: SimulatedReply, failure: SimulatedFailure?, random: inout SimulatedRandom, timeout: Duration) -> ClaudeResponseBody {
+    private func stream(_ reply: SimulatedReply, failure: SimulatedFailure?, random: inout SeededRandom, timeout: Duration) -> ClaudeResponseBody {
         var chunks: [(delay: Double, bytes: [UInt8])] = []
         var ending: ClaudeTransportError?
         var deltas = 0

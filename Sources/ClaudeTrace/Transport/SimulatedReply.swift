@@ -1,6 +1,4 @@
-/// The simulated Claude's randomness: the same seed gives the same replies.
-typealias SimulatedRandom = SeededRandom
-
+/// The simulated Claude's draws from its seeded generator: the same seed gives the same replies.
 extension SeededRandom {
     mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))
@@ -90,7 +88,7 @@ struct SimulatedReply {
     /// Builds the reply. `cacheLookup(hash)` says whether a cached prefix was seen before (and
     /// remembers it).
     static func make(
-        body: ClaudeJSON, promptTokens: Int, random: inout SimulatedRandom, replyWords: ClosedRange<Int>, streaming: Bool,
+        body: ClaudeJSON, promptTokens: Int, random: inout SeededRandom, replyWords: ClosedRange<Int>, streaming: Bool,
         cacheLookup: (UInt64) -> Bool
     ) -> SimulatedReply {
         let model = body["model"]?.stringValue ?? ""
@@ -100,8 +98,8 @@ struct SimulatedReply {
         if let last = segments.lastIndex(where: { $0.cache != nil }) {
             let prefix = segments[...last].map(\.text)
             let cached = max(1, (prefix.reduce(0) { $0 + $1.count } + 3) / 4)
-            var hash = SimulatedRandom.hash(model.utf8)
-            for text in prefix { hash = SimulatedRandom.hash([0] + Array(text.utf8), into: hash) }
+            var hash = SeededRandom.hash(model.utf8)
+            for text in prefix { hash = SeededRandom.hash([0] + Array(text.utf8), into: hash) }
             if cacheLookup(hash) {
                 read = cached
             } else {
@@ -176,7 +174,7 @@ struct SimulatedReply {
 
     /// The message as the API streams it: start, ping, each block's start, deltas and stop,
     /// then message_delta with the cumulative usage and message_stop.
-    private static func streamEvents(for message: ClaudeJSON, random: inout SimulatedRandom) -> [Event] {
+    private static func streamEvents(for message: ClaudeJSON, random: inout SeededRandom) -> [Event] {
         var start = message.objectValue ?? [:]
         start["content"] = []
         start["stop_reason"] = .null
