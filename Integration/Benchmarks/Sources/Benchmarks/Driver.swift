@@ -109,7 +109,6 @@ final class Driver {
         let startLoad = Machine.loadAverage()
         let started = Date()
         for step in plan(ceiling: nil) where wanted(step) { await execute(step) }
-        keepMedians()
         if let collectorArguments = collectorArguments() {
             var ceilings: [String: Double] = [:]
             if wanted(Step(workload: "ceiling", library: "collector")) || only?.contains(where: { $0.hasPrefix("W2") }) == true {
@@ -123,10 +122,10 @@ final class Driver {
                 step.arguments += collectorArguments
                 await execute(step)
             }
-            keepMedians()
         } else {
             log("no collector given (--collector, --collector-log): W2 skipped")
         }
+        keepMedians()
         let report = Report(results: results)
         let table = report.table()
         print("")
