@@ -36,12 +36,12 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
 
     public init(_ value: consuming Value) {
         storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pthread_mutex_t() }, to: Storage.self)
-        _ = storage.withUnsafeMutablePointerToHeader { pthread_mutex_init($0, nil) }
         // The value is moved in, not copied: a copy retains every reference it holds and the
         // original then releases each (a span's record: a tenth of W1, perf). Moving needs the
         // pointer outside a closure, which could only copy a captured value; the element's
         // address is fixed for the lifetime of `storage`, which this value holds.
-        let element = storage.withUnsafeMutablePointerToElements { $0 }
+        let (mutex, element) = storage.withUnsafeMutablePointers { ($0, $1) }
+        pthread_mutex_init(mutex, nil)
         element.initialize(to: value)
     }
 

@@ -1,6 +1,9 @@
 /// Sees every recording span start and end, in registration order, synchronously on the
 /// caller's thread. Implementations must not block and must be safe to call concurrently.
-public protocol SpanProcessor: Sendable {
+///
+/// A processor is an object (a class or an actor): it is shared by every span of a provider,
+/// and calling it then needs no copy of an existential container per span.
+public protocol SpanProcessor: AnyObject, Sendable {
     /// A span started; it can still be changed.
     func onStart(_ span: Span, parentContext: SpanContext?)
     /// A span ended. Sampled and record-only spans both arrive here; only sampled ones may be

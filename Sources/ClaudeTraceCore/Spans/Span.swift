@@ -165,20 +165,19 @@ public struct Span: Sendable {
     /// Ends the span, now unless `time` (Unix epoch nanoseconds) is given, and hands its
     /// snapshot to the provider's processors. Only the first call counts.
     public func end(at time: UInt64? = nil) {
-        guard let state else { return }
+        guard state != nil else { return }
         let now = MonotonicClock.nanoseconds()
-        let ended: Tracer? = state.withLock { record in
+        // The storage is reached through the optional, not unwrapped into a copy of its own:
+        // a copy is a retain and a release, atomic operations a span has few enough to count.
+        let ended: Tracer? = state?.withLock { record in
             guard let tracer = record.tracer else { return nil }
             let start = record.fields.startTimeNanoseconds
             record.fields.endTimeNanoseconds = max(time ?? start &+ (now &- record.startMonotonic), start)
             record.tracer = nil
             return tracer
         }
-        guard let processors = ended?.provider.processors, let last = processors.indices.last else { return }
-        // The snapshot shares the span's storage; the last processor gets it, each other one a copy.
-        let data = SpanData(record: state)
-        for index in 0..<last { processors[index].onEnd(data) }
-        processors[last].onEnd(consume data)
+        guard let tracer = ended else { return }
+        tracer.spanEnded(state.unsafelyUnwrapped)
     }
 
     /// The span current in this task (set by `withSpan`), if any.

@@ -55,14 +55,12 @@ public final class Tracer: Sendable {
         var rootSpanID: SpanID? = nil
         if let parentContext {
             traceID = parentContext.traceID
-        } else if let random = provider.randomIDGenerator {
-            (traceID, rootSpanID) = random.makeTraceAndSpanID()
         } else {
-            traceID = provider.idGenerator.makeTraceID()
+            (traceID, rootSpanID) = provider.makeRootIDs()
         }
         guard provider.isActive else {
             let context = SpanContext(
-                traceID: traceID, spanID: rootSpanID ?? makeSpanID(),
+                traceID: traceID, spanID: rootSpanID ?? provider.makeSpanID(),
                 traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
             return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
         }
@@ -79,7 +77,7 @@ public final class Tracer: Sendable {
                 attributes: initialAttributes ?? Attributes(), links: links)
             (decision, traceState, samplerAttributes) = (result.decision, result.traceState, result.attributes)
         }
-        let spanID = rootSpanID ?? makeSpanID()
+        let spanID = rootSpanID ?? provider.makeSpanID()
         var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
         if decision == .recordAndSample { flags.insert(.sampled) }
         let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: traceState)
@@ -87,7 +85,7 @@ public final class Tracer: Sendable {
 
         var spanAttributes = initialAttributes ?? attributes()
         for (key, value) in samplerAttributes { spanAttributes[key] = value }
-        let (limitedAttributes, droppedAttributes) = spanAttributes.limited(by: provider.limits.spanAttributes)
+        let (limitedAttributes, droppedAttributes) = (consume spanAttributes).limited(by: provider.limits.spanAttributes)
         var keptLinks: [SpanLink] = []
         for link in links {
             guard let limited = provider.makeLink(link.context, attributes: link.attributes) else { continue }
@@ -106,12 +104,9 @@ public final class Tracer: Sendable {
         return span
     }
 
-    /// A new span id from the provider's generator (directly when it is the built-in one).
-    @inline(__always)
-    private func makeSpanID() -> SpanID {
-        if let random = provider.randomIDGenerator { return random.makeSpanID() }
-        return provider.idGenerator.makeSpanID()
-    }
+    /// Hands a span of this tracer's that has just ended to the provider's processors.
+    @inline(never)
+    func spanEnded(_ record: consuming Locked<SpanRecord>) { provider.onEnd(record) }
 
     /// Runs `operation` inside a new span that is current for its duration (through `await`,
     /// `async let`, task groups and `Task { }`). The span ends when `operation` returns or
