@@ -8,6 +8,12 @@ import PackageDescription
 let package = Package(
     name: "claude-trace-benchmarks",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "benchmarks", targets: ["benchmarks"]),
+        // Preloaded (LD_PRELOAD) into the refcount steps only: counts swift_retain and
+        // swift_release in front of the Swift runtime.
+        .library(name: "RefCountCounter", type: .dynamic, targets: ["RefCountCounter"]),
+    ],
     dependencies: [
         .package(name: "claude-trace", path: "../.."),
         // The peer, at the version the figures in docs/benchmarks.md were taken with. Only its
@@ -20,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.4.1"),
     ],
     targets: [
+        .target(name: "RefCountCounter", path: "Sources/RefCountCounter"),
         // malloc, calloc, realloc and friends, counted, in front of glibc's allocator.
         .target(name: "CountingAllocator", path: "Sources/CountingAllocator"),
         // Timing, memory, the result format, a minimal HTTP client and the discarding exporter.

@@ -21,7 +21,7 @@ fi
 rotel=$("$work/venv/bin/python" -c 'import os, rotel; print(os.path.join(os.path.dirname(rotel.__file__), "rotel-agent"))')
 [ -x "$rotel" ] || { echo "rotel-agent not found at $rotel" >&2; exit 1; }
 
-(cd "$here" && swift build -c release --product benchmarks)
+(cd "$here" && swift build -c release --product benchmarks && swift build -c release --product RefCountCounter)
 benchmarks="$here/.build/release/benchmarks"
 
 free_port() {

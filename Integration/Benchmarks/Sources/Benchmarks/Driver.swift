@@ -18,6 +18,8 @@ final class Driver {
         var workload: String
         var library: String
         var arguments: [String] = []
+        /// Whether the process runs with the refcount counter preloaded (see `RefCountCounter`).
+        var countsReferences = false
     }
 
     func plan(ceiling: Double?) -> [Step] {
@@ -38,6 +40,11 @@ final class Driver {
             // runs all its rounds a third slower (not the code: both builds of an A/B do it,
             // at random).
             steps.append(Step(workload: "W3", library: "claude-trace", arguments: quick ? ["--rounds", "20", "--foundation-rounds", "2"] : []))
+        }
+        // Counted, not timed: the same in every run, so once each, in processes of their own
+        // (the counter interposes on every retain and release).
+        for library in ["claude-trace", "swift-otel"] {
+            steps.append(Step(workload: "W1-refcounts", library: library, countsReferences: true))
         }
         steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
         steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
@@ -158,7 +165,8 @@ final class Driver {
     func execute(_ step: Step) async {
         log("running \(step.workload) on \(step.library) …")
         let start = monotonicNanoseconds()
-        let produced = await Self.spawn(["workload", step.workload, "--library", step.library] + step.arguments)
+        let produced = await Self.spawn(["workload", step.workload, "--library", step.library] + step.arguments,
+                                        countingReferences: step.countsReferences)
         for result in produced {
             results.append(result)
             let figures = result.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(Report.compact($0.value))" }
@@ -169,13 +177,17 @@ final class Driver {
         log(String(format: "  (%.1f s)", seconds(from: start, to: monotonicNanoseconds())))
     }
 
-    /// Runs this executable with `arguments` and returns the results it printed.
-    static func spawn(_ arguments: [String]) async -> [WorkloadResult] {
+    /// Runs this executable with `arguments` and returns the results it printed; with the
+    /// refcount counter preloaded when `countingReferences` and it was built.
+    static func spawn(_ arguments: [String], countingReferences: Bool = false) async -> [WorkloadResult] {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return await onDedicatedThread {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
+            if countingReferences, let (name, value) = RefCountCounter.preload(besides: executable) {
+                process.environment = ProcessInfo.processInfo.environment.merging([name: value]) { $1 }
+            }
             let output = Pipe()
             process.standardOutput = output
             do {

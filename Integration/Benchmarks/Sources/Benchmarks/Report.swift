@@ -60,6 +60,13 @@ struct Report {
         add("", "dropped of spans", dropped("W1", "dropped", "claude-trace"), dropped("W1", "dropped", "swift-otel"))
         add("", "mallocs/span (all threads)", Self.opt(ours("W1", "mallocs_per_span"), 2), Self.opt(peer("W1", "mallocs_per_span"), 1),
             ours("W1", "mallocs_per_span_producer").map { "producer thread: \(Self.fixed($0, 2))" } ?? "")
+        func referenceCounts(_ library: String) -> String {
+            guard let retains = value("W1-refcounts", library, "retains_per_span"),
+                  let releases = value("W1-refcounts", library, "releases_per_span") else { return "" }
+            return "\(Self.fixed(retains, 1)) + \(Self.fixed(releases, 1))"
+        }
+        add("", "retains + releases/span (producer)", referenceCounts("claude-trace"), referenceCounts("swift-otel"),
+            "atomic reference counts, counted")
         add("", "peak RSS MB", Self.opt(ours("W1", "peak_rss_mb"), 0), Self.opt(peer("W1", "peak_rss_mb"), 0))
         if let alone = ours("W1-alone", "ns_per_span") {
             add("", "ns/span with no processor", Self.fixed(alone, 1), "",

@@ -30,6 +30,7 @@ public enum ClaudeTraceBenchmarks {
         switch workload {
         case "W1": return [await rootSpans(spans, sampled: true)]
         case "W1-alone": return [await rootSpansAlone(spans)]
+        case "W1-refcounts": return [await referenceCountsPerSpan(100_000)]
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
         case "W3":

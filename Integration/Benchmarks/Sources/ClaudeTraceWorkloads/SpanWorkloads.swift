@@ -84,6 +84,20 @@ extension ClaudeTraceBenchmarks {
         return (Double(total.total) / Double(count), Double(producer.thisThread) / Double(count))
     }
 
+    /// W1's retains and releases of objects per span, on the producing thread (which also
+    /// frees the exported spans); needs the refcount counter preloaded (see `RefCountCounter`).
+    static func referenceCountsPerSpan(_ count: Int) async -> WorkloadResult {
+        let processor = BatchSpanProcessor(exporter: DiscardingExporter())
+        let provider = TracerProvider(resource: benchmarkResource, sampler: .alwaysOn, processors: [processor])
+        let tracer = provider.tracer("benchmark")
+        for index in 0..<10_000 { tracer.startSpan("w1", attributes: eightAttributes(index), parent: .root).end() }
+        let reading = RefCountCounter.perCall(count) { index in
+            tracer.startSpan("w1", attributes: eightAttributes(index), parent: .root).end()
+        }
+        await provider.shutdown()
+        return referenceCountResult(reading, library: library)
+    }
+
     /// W1b: a parent and a child through task-local context propagation.
     static func nestedPairs(_ count: Int) async -> WorkloadResult {
         let processor = BatchSpanProcessor(exporter: DiscardingExporter())

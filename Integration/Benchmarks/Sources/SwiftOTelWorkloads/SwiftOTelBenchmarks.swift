@@ -11,6 +11,7 @@ public enum SwiftOTelBenchmarks {
         case "W1": return [await rootSpans(spans, sampled: true)]
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
+        case "W1-refcounts": return [await referenceCountsPerSpan(100_000)]
         case "W5": return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8))]
         case "W2a", "W2a-default", "W2b", "W2-json":
             guard let collector = CollectorTarget(options) else {
@@ -78,6 +79,29 @@ public enum SwiftOTelBenchmarks {
             // included (swift-otel hands each span through two unbounded streams).
             return Double(reading.total) / Double(count)
         }
+    }
+
+    /// Retains and releases of objects per W1 span on the producing thread (see
+    /// `RefCountCounter`).
+    struct ReferenceCountedSpans: TracerWorkload {
+        let count: Int
+        func run<T: Tracer>(_ tracer: T) async -> RefCountCounter.Reading? {
+            for index in 0..<10_000 {
+                let span = tracer.startSpan("w1", context: .topLevel)
+                setEightAttributes(span, index)
+                span.end()
+            }
+            return RefCountCounter.perCall(count) { index in
+                let span = tracer.startSpan("w1", context: .topLevel)
+                setEightAttributes(span, index)
+                span.end()
+            }
+        }
+    }
+
+    static func referenceCountsPerSpan(_ count: Int) async -> WorkloadResult {
+        let reading = await SwiftOTelSetup.run(ReferenceCountedSpans(count: count), tally: DiagnosticTally())
+        return referenceCountResult(reading, library: library)
     }
 
     static func allocationsPerSpan(_ count: Int) async -> Double {
