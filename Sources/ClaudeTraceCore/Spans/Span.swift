@@ -167,8 +167,8 @@ public struct Span: Sendable {
     public func end(at time: UInt64? = nil) {
         guard state != nil else { return }
         let now = MonotonicClock.nanoseconds()
-        // The storage is reached through the optional, not unwrapped into a copy of its own:
-        // a copy is a retain and a release, atomic operations a span has few enough to count.
+        // The storage is reached through the optional, not unwrapped into a copy: a copy costs
+        // a retain and a release, two atomic operations (W1's counts in docs/benchmarks.md).
         let ended: Tracer? = state?.withLock { record in
             guard let tracer = record.tracer else { return nil }
             let start = record.fields.startTimeNanoseconds
