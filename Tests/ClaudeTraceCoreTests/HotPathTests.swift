@@ -103,4 +103,31 @@ struct HotPathTests {
         #expect(BuiltInSampling(TraceIDRatioBasedSampler(ratio: 0.5)) == nil)
         #expect(BuiltInSampling(ParentBasedSampler(root: AlwaysOffSampler())) == nil)
     }
+
+    /// A processor that logs, under a shared lock, its own name and each span that ends.
+    final class LoggingProcessor: SpanProcessor {
+        let name: String
+        let log: Locked<[String]>
+        init(_ name: String, log: Locked<[String]>) {
+            self.name = name
+            self.log = log
+        }
+        func onEnd(_ span: consuming SpanData) { log.withLock { $0.append("\(name):\(span.name)") } }
+    }
+
+    @Test("every processor sees every ended span once, in registration order; a span ended twice reaches them once")
+    func processorsInOrder() {
+        let log = Locked<[String]>([])
+        let provider = TracerProvider(processors: ["first", "second", "last"].map { LoggingProcessor($0, log: log) })
+        let tracer = provider.tracer("t")
+        let span = tracer.startSpan("a", parent: .root)
+        span.end()
+        span.end()
+        tracer.withSpan("b") { _ in }
+        #expect(log.withLock { $0 } == ["first:a", "second:a", "last:a", "first:b", "second:b", "last:b"])
+        let unprocessed = TracerProvider().tracer("t").startSpan("c")
+        #expect(unprocessed.isRecording)
+        unprocessed.end()
+        #expect(!unprocessed.isRecording)
+    }
 }
