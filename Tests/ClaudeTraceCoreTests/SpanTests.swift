@@ -98,6 +98,24 @@ struct SpanTests {
         #expect(attributes["a"] == "one")
     }
 
+    @Test("keys are the same key only when their bytes are: a literal keeps the last of a repeated key, spellings that merely look alike stay apart")
+    func keysCompareByBytes() {
+        // Equal length, first byte and all but one byte; then a repeat, which the last one wins.
+        let literal: Attributes = [
+            "gen_ai.usage.input_tokens": 1, "gen_ai.usage.inpux_tokens": 2, "http.response.status_code": 3,
+            "gen_ai.request.max_tokens": 4, "gen_ai.usage.input_tokens": 5,
+        ]
+        #expect(literal.keys == ["gen_ai.usage.input_tokens", "gen_ai.usage.inpux_tokens", "http.response.status_code", "gen_ai.request.max_tokens"])
+        #expect(literal["gen_ai.usage.input_tokens"] == 5)
+        // "ÅÅ" spelled two ways in five bytes each: equal as Swift strings, not as keys.
+        let (precomposedFirst, combiningFirst) = ("\u{C5}A\u{30A}", "A\u{30A}\u{C5}")
+        #expect(precomposedFirst == combiningFirst && precomposedFirst.utf8.count == combiningFirst.utf8.count)
+        var attributes: Attributes = [precomposedFirst: 1]
+        attributes[combiningFirst] = 2
+        #expect(attributes.count == 2 && attributes[precomposedFirst] == 1 && attributes[combiningFirst] == 2)
+        #expect(([precomposedFirst: 1] as Attributes) != [combiningFirst: 1])
+    }
+
     @Test("limits drop surplus attributes, events and links and count them; overwrites are not drops")
     func limitsTruncateAndCount() async throws {
         let limits = SpanLimits(

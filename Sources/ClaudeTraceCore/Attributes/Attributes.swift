@@ -41,9 +41,17 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         }
     }
 
+    /// Whether two keys are the same key: the same bytes, as the wire and other SDKs compare
+    /// them (Swift's `==` would also equate canonically equivalent spellings, such as a
+    /// precomposed and a combining accent). The length and the first byte, each O(1) for
+    /// native strings, tell most different keys apart before the bytes are compared; with
+    /// `==` after the length alone, keys of equal length such as `gen_ai.request.max_tokens`
+    /// and `http.response.status_code` went through four calls into the standard library on
+    /// every span (2–3% of W1 with no processor, perf).
     @inline(__always)
     static func sameKey(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
+        let (a, b) = (a.utf8, b.utf8)
+        return a.count == b.count && a.first == b.first && a.elementsEqual(b)
     }
 
     public var count: Int { storage.count }
@@ -67,7 +75,7 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
     public var keys: [String] { storage.map(\.key) }
 
     public static func == (a: Attributes, b: Attributes) -> Bool {
-        a.storage.elementsEqual(b.storage) { $0.key == $1.key && $0.value == $1.value }
+        a.storage.elementsEqual(b.storage) { sameKey($0.key, $1.key) && $0.value == $1.value }
     }
 
     public func hash(into hasher: inout Hasher) {
