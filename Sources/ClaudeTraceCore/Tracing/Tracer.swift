@@ -118,12 +118,14 @@ public final class Tracer: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ operation: (Span) async throws -> T
     ) async rethrows -> T {
-        let span = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
-        defer { span.end() }
+        // Held as the task-local's type from the start, so binding it copies nothing more (a
+        // copy of a span is two retains and two releases; W1b in docs/benchmarks.md).
+        let current: Span? = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
+        defer { current!.end() }
         do {
-            return try await CurrentSpan.$value.withValue(span, operation: { try await operation(span) }, isolation: isolation)
+            return try await CurrentSpan.$value.withValue(current, operation: { try await operation(current!) }, isolation: isolation)
         } catch {
-            span.recordError(error)
+            current!.recordError(error)
             throw error
         }
     }
@@ -134,12 +136,13 @@ public final class Tracer: Sendable {
         links: [SpanLink] = [], parent: SpanParent = .current,
         _ operation: (Span) throws -> T
     ) rethrows -> T {
-        let span = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
-        defer { span.end() }
+        // As in the async form: held as the task-local's type, so binding it copies nothing more.
+        let current: Span? = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
+        defer { current!.end() }
         do {
-            return try CurrentSpan.$value.withValue(span) { try operation(span) }
+            return try CurrentSpan.$value.withValue(current) { try operation(current!) }
         } catch {
-            span.recordError(error)
+            current!.recordError(error)
             throw error
         }
     }
