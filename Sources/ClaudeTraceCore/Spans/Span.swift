@@ -10,13 +10,13 @@ public struct Span: Sendable {
     /// The parent's span id; nil for a root span.
     public let parentSpanID: SpanID?
     public let kind: SpanKind
-    /// The span's storage; nil for a non-recording span. Its `tracer` is nil once it has ended.
+    /// The span's storage; nil for a non-recording span. Its `provider` is nil once it has ended.
     let state: Locked<SpanRecord>?
 
     init(
         name: String, kind: SpanKind, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool,
         attributes: Attributes, droppedAttributes: Int, links: [SpanLink], droppedLinks: Int,
-        startWall: UInt64, startMonotonic: UInt64, tracer: Tracer
+        startWall: UInt64, startMonotonic: UInt64, provider: TracerProvider, origin: SpanOrigin
     ) {
         self.context = context
         self.parentSpanID = parentSpanID
@@ -26,8 +26,8 @@ public struct Span: Sendable {
                 name: name, kind: kind, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote,
                 startTimeNanoseconds: startWall, endTimeNanoseconds: startWall, attributes: attributes,
                 events: [], links: links, status: .unset, droppedAttributesCount: droppedAttributes,
-                droppedEventsCount: 0, droppedLinksCount: droppedLinks, origin: tracer.origin),
-            tracer: tracer, startMonotonic: startMonotonic))
+                droppedEventsCount: 0, droppedLinksCount: droppedLinks, origin: origin),
+            provider: provider, startMonotonic: startMonotonic))
     }
 
     /// A non-recording span that only carries `context`: for propagating a context that came
@@ -40,7 +40,7 @@ public struct Span: Sendable {
     }
 
     /// True while the span records changes: it was sampled (or record-only) and has not ended.
-    public var isRecording: Bool { state?.withLock { $0.tracer != nil } ?? false }
+    public var isRecording: Bool { state?.withLock { $0.provider != nil } ?? false }
 
     /// The span's name; empty for a non-recording span.
     public var name: String { state?.withLock { $0.fields.name } ?? "" }
@@ -71,8 +71,8 @@ public struct Span: Sendable {
     @inline(__always)
     private func change(_ body: (inout SpanFields, TracerProvider) -> Void) {
         state?.withLock { record in
-            guard let tracer = record.tracer else { return }
-            body(&record.fields, tracer.provider)
+            guard let provider = record.provider else { return }
+            body(&record.fields, provider)
         }
     }
 
@@ -169,15 +169,15 @@ public struct Span: Sendable {
         let now = MonotonicClock.nanoseconds()
         // The storage is reached through the optional, not unwrapped into a copy: a copy costs
         // a retain and a release, two atomic operations (W1's counts in docs/benchmarks.md).
-        let ended: Tracer? = state?.withLock { record in
-            guard let tracer = record.tracer else { return nil }
+        let ended: TracerProvider? = state?.withLock { record in
+            guard let provider = record.provider else { return nil }
             let start = record.fields.startTimeNanoseconds
             record.fields.endTimeNanoseconds = max(time ?? start &+ (now &- record.startMonotonic), start)
-            record.tracer = nil
-            return tracer
+            record.provider = nil
+            return provider
         }
-        guard let tracer = ended else { return }
-        tracer.spanEnded(state.unsafelyUnwrapped)
+        guard let provider = ended else { return }
+        provider.onEnd(state.unsafelyUnwrapped)
     }
 
     /// The span current in this task (set by `withSpan`), if any.

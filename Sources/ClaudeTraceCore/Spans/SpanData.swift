@@ -60,7 +60,7 @@ public struct SpanLink: Hashable, Sendable {
 /// storage first unless this value is its only owner. (Before, ending a span copied its 15
 /// fields into the snapshot and the batch queue moved the ~200-byte result twice; W1, docs/benchmarks.md.)
 public struct SpanData: Hashable, Sendable {
-    /// The span's record; its `tracer` is nil (the span has ended, or was never a live span).
+    /// The span's record; its `provider` is nil (the span has ended, or was never a live span).
     /// Getters are inlinable: exporters in other modules read every field of every span.
     @usableFromInline var record: Locked<SpanRecord>
 
@@ -232,9 +232,10 @@ struct SpanFields: Hashable, Sendable {
 @usableFromInline
 struct SpanRecord: Sendable {
     @usableFromInline var fields: SpanFields
-    /// The tracer that started the span, while the span records; nil once it has ended (so an
-    /// exported span does not keep its provider alive) and for a snapshot made from fields.
-    var tracer: Tracer? = nil
+    /// The provider whose tracer started the span, while the span records; nil once it has
+    /// ended (so an exported span does not keep its provider alive) and for a snapshot made
+    /// from fields.
+    var provider: TracerProvider? = nil
     /// `CLOCK_MONOTONIC` at the start, for the duration.
     var startMonotonic: UInt64 = 0
     // The memberwise initializer: an explicit one built the record on the stack and copied it

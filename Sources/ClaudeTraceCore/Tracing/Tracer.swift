@@ -50,63 +50,8 @@ public final class Tracer: Sendable {
         _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
         links: [SpanLink] = [], parent: SpanParent = .current, startTime: UInt64? = nil
     ) -> Span {
-        let parentContext = parent.resolved.flatMap { $0.isValid ? $0 : nil }
-        let traceID: TraceID
-        var rootSpanID: SpanID? = nil
-        if let parentContext {
-            traceID = parentContext.traceID
-        } else {
-            (traceID, rootSpanID) = provider.makeRootIDs()
-        }
-        guard provider.isActive else {
-            let context = SpanContext(
-                traceID: traceID, spanID: rootSpanID ?? provider.makeSpanID(),
-                traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
-            return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
-        }
-        let initialAttributes = provider.samplerReadsAttributes ? attributes() : nil
-        let decision: SamplingDecision
-        let traceState: TraceState
-        var samplerAttributes = Attributes()
-        if let builtIn = provider.builtInSampling {
-            decision = builtIn.decision(parent: parentContext)
-            traceState = parentContext?.traceState ?? TraceState()
-        } else {
-            let result = provider.sampler.shouldSample(
-                parentContext: parentContext, traceID: traceID, name: name, kind: kind,
-                attributes: initialAttributes ?? Attributes(), links: links)
-            (decision, traceState, samplerAttributes) = (result.decision, result.traceState, result.attributes)
-        }
-        let spanID = rootSpanID ?? provider.makeSpanID()
-        var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
-        if decision == .recordAndSample { flags.insert(.sampled) }
-        let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: traceState)
-        guard decision != .drop else { return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind) }
-
-        var spanAttributes = initialAttributes ?? attributes()
-        for (key, value) in samplerAttributes { spanAttributes[key] = value }
-        let (limitedAttributes, droppedAttributes) = (consume spanAttributes).limited(by: provider.limits.spanAttributes)
-        var keptLinks: [SpanLink] = []
-        for link in links {
-            guard let limited = provider.makeLink(link.context, attributes: link.attributes) else { continue }
-            keptLinks.append(limited)
-        }
-        let droppedLinks = max(0, keptLinks.count - provider.limits.linkCountLimit)
-        if droppedLinks > 0 { keptLinks.removeLast(droppedLinks) }
-
-        let monotonic = MonotonicClock.nanoseconds()
-        let span = Span(
-            name: name, kind: kind, context: context, parentSpanID: parentContext?.spanID,
-            parentIsRemote: parentContext?.isRemote ?? false, attributes: limitedAttributes,
-            droppedAttributes: droppedAttributes, links: keptLinks, droppedLinks: droppedLinks,
-            startWall: startTime ?? AnchoredWallClock.nanoseconds(at: monotonic), startMonotonic: monotonic, tracer: self)
-        for processor in provider.startProcessors { processor.onStart(span, parentContext: parentContext) }
-        return span
+        provider.startSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent, startTime: startTime)
     }
-
-    /// Hands a span of this tracer's that has just ended to the provider's processors.
-    @inline(never)
-    func spanEnded(_ record: consuming Locked<SpanRecord>) { provider.onEnd(record) }
 
     /// Runs `operation` inside a new span that is current for its duration (through `await`,
     /// `async let`, task groups and `Task { }`). The span ends when `operation` returns or
@@ -118,9 +63,91 @@ public final class Tracer: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ operation: (Span) async throws -> T
     ) async rethrows -> T {
+        try await provider.withSpan(
+            name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent, isolation: isolation, operation)
+    }
+
+    /// The synchronous form of ``withSpan(_:kind:attributes:links:parent:isolation:_:)``.
+    public func withSpan<T>(
+        _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
+        links: [SpanLink] = [], parent: SpanParent = .current,
+        _ operation: (Span) throws -> T
+    ) rethrows -> T {
+        try provider.withSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent, operation)
+    }
+}
+
+/// Where spans start: the bodies of ``Tracer``'s methods, for a tracer's origin. The free
+/// functions use the provider's default origin with them, without making a tracer (an
+/// allocation per span). As methods of the provider they read its fields from `self`, without
+/// the retains that reading them through a tracer's `provider` cost.
+extension TracerProvider {
+    func startSpan(
+        _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
+        links: [SpanLink], parent: SpanParent, startTime: UInt64? = nil
+    ) -> Span {
+        let parentContext = parent.resolved.flatMap { $0.isValid ? $0 : nil }
+        let traceID: TraceID
+        var rootSpanID: SpanID? = nil
+        if let parentContext {
+            traceID = parentContext.traceID
+        } else {
+            (traceID, rootSpanID) = makeRootIDs()
+        }
+        guard isActive else {
+            let context = SpanContext(
+                traceID: traceID, spanID: rootSpanID ?? makeSpanID(),
+                traceFlags: parentContext?.traceFlags ?? [], traceState: parentContext?.traceState ?? TraceState())
+            return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind)
+        }
+        let initialAttributes = samplerReadsAttributes ? attributes() : nil
+        let decision: SamplingDecision
+        let traceState: TraceState
+        var samplerAttributes = Attributes()
+        if let builtIn = builtInSampling {
+            decision = builtIn.decision(parent: parentContext)
+            traceState = parentContext?.traceState ?? TraceState()
+        } else {
+            let result = sampler.shouldSample(
+                parentContext: parentContext, traceID: traceID, name: name, kind: kind,
+                attributes: initialAttributes ?? Attributes(), links: links)
+            (decision, traceState, samplerAttributes) = (result.decision, result.traceState, result.attributes)
+        }
+        let spanID = rootSpanID ?? makeSpanID()
+        var flags: TraceFlags = parentContext.map { $0.traceFlags.intersection(.random) } ?? .random
+        if decision == .recordAndSample { flags.insert(.sampled) }
+        let context = SpanContext(traceID: traceID, spanID: spanID, traceFlags: flags, traceState: traceState)
+        guard decision != .drop else { return Span(nonRecording: context, parentSpanID: parentContext?.spanID, kind: kind) }
+
+        var spanAttributes = initialAttributes ?? attributes()
+        for (key, value) in samplerAttributes { spanAttributes[key] = value }
+        let (limitedAttributes, droppedAttributes) = (consume spanAttributes).limited(by: limits.spanAttributes)
+        var keptLinks: [SpanLink] = []
+        for link in links {
+            guard let limited = makeLink(link.context, attributes: link.attributes) else { continue }
+            keptLinks.append(limited)
+        }
+        let droppedLinks = max(0, keptLinks.count - limits.linkCountLimit)
+        if droppedLinks > 0 { keptLinks.removeLast(droppedLinks) }
+
+        let monotonic = MonotonicClock.nanoseconds()
+        let span = Span(
+            name: name, kind: kind, context: context, parentSpanID: parentContext?.spanID,
+            parentIsRemote: parentContext?.isRemote ?? false, attributes: limitedAttributes,
+            droppedAttributes: droppedAttributes, links: keptLinks, droppedLinks: droppedLinks,
+            startWall: startTime ?? AnchoredWallClock.nanoseconds(at: monotonic), startMonotonic: monotonic, provider: self, origin: origin)
+        for processor in startProcessors { processor.onStart(span, parentContext: parentContext) }
+        return span
+    }
+
+    func withSpan<T>(
+        _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
+        links: [SpanLink], parent: SpanParent, isolation: isolated (any Actor)?,
+        _ operation: (Span) async throws -> T
+    ) async rethrows -> T {
         // Held as the task-local's type from the start, so binding it copies nothing more (a
         // copy of a span is two retains and two releases; W1b in docs/benchmarks.md).
-        let current: Span? = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
+        let current: Span? = startSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent)
         defer { current!.end() }
         do {
             return try await CurrentSpan.$value.withValue(current, operation: { try await operation(current!) }, isolation: isolation)
@@ -130,14 +157,12 @@ public final class Tracer: Sendable {
         }
     }
 
-    /// The synchronous form of ``withSpan(_:kind:attributes:links:parent:isolation:_:)``.
-    public func withSpan<T>(
-        _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
-        links: [SpanLink] = [], parent: SpanParent = .current,
-        _ operation: (Span) throws -> T
+    func withSpan<T>(
+        _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
+        links: [SpanLink], parent: SpanParent, _ operation: (Span) throws -> T
     ) rethrows -> T {
         // As in the async form: held as the task-local's type, so binding it copies nothing more.
-        let current: Span? = startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
+        let current: Span? = startSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent)
         defer { current!.end() }
         do {
             return try CurrentSpan.$value.withValue(current) { try operation(current!) }
@@ -149,15 +174,17 @@ public final class Tracer: Sendable {
 }
 
 /// ``Tracer/withSpan(_:kind:attributes:links:parent:isolation:_:)`` on the current provider's
-/// default tracer (the task-local override, else the global provider).
+/// default tracer's scope (the task-local override, else the global provider).
 public func withSpan<T>(
     _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
     links: [SpanLink] = [], parent: SpanParent = .current,
     isolation: isolated (any Actor)? = #isolation,
     _ operation: (Span) async throws -> T
 ) async rethrows -> T {
-    try await TracerProvider.current.defaultTracer.withSpan(
-        name, kind: kind, attributes: attributes(), links: links, parent: parent, isolation: isolation, operation)
+    let provider = TracerProvider.current
+    return try await provider.withSpan(
+        name, origin: provider.defaultOrigin, kind: kind, attributes: attributes(), links: links, parent: parent,
+        isolation: isolation, operation)
 }
 
 /// The synchronous free `withSpan`.
@@ -166,8 +193,9 @@ public func withSpan<T>(
     links: [SpanLink] = [], parent: SpanParent = .current,
     _ operation: (Span) throws -> T
 ) rethrows -> T {
-    try TracerProvider.current.defaultTracer.withSpan(
-        name, kind: kind, attributes: attributes(), links: links, parent: parent, operation)
+    let provider = TracerProvider.current
+    return try provider.withSpan(
+        name, origin: provider.defaultOrigin, kind: kind, attributes: attributes(), links: links, parent: parent, operation)
 }
 
 /// Starts a span on the current provider's default tracer; the caller ends it.
@@ -175,5 +203,6 @@ public func startSpan(
     _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
     links: [SpanLink] = [], parent: SpanParent = .current
 ) -> Span {
-    TracerProvider.current.defaultTracer.startSpan(name, kind: kind, attributes: attributes(), links: links, parent: parent)
+    let provider = TracerProvider.current
+    return provider.startSpan(name, origin: provider.defaultOrigin, kind: kind, attributes: attributes(), links: links, parent: parent)
 }

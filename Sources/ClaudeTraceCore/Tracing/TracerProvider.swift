@@ -68,11 +68,13 @@ public final class TracerProvider: Sendable {
         return Tracer(provider: self, scope: InstrumentationScope(name: name, version: version, schemaURL: schemaURL, attributes: attributes))
     }
 
-    /// The tracer the free `withSpan` functions use (scope `claude-trace`). Made per call (one
-    /// small allocation) rather than cached: a cached tracer would form a cycle with its provider.
+    /// A tracer with the scope the free `withSpan` and `startSpan` functions use (`claude-trace`;
+    /// they start their spans without making one). Made per call (one small allocation) rather
+    /// than cached: a cached tracer would form a cycle with its provider.
     public var defaultTracer: Tracer { Tracer(provider: self, origin: defaultOrigin) }
 
-    private let defaultOrigin: SpanOrigin
+    /// The resource and the default tracer's scope.
+    let defaultOrigin: SpanOrigin
 
     /// Whether spans are still recorded: false once shut down or when disabled.
     public var isActive: Bool { !disabled && !isShutDown.load(ordering: .relaxed) }
@@ -91,8 +93,8 @@ public final class TracerProvider: Sendable {
 
     /// Hands a span that has just ended to the processors in order, as a snapshot that shares
     /// the span's storage: the last processor gets it, each other one a copy. Not inlined into
-    /// `Span.end`, for the same reason as ``makeRootIDs()``: here the processors are read from
-    /// `self` without retaining the array and each processor.
+    /// `Span.end`: here the processors are read from `self`, without retaining the array and
+    /// each processor (see ``makeRootIDs()``).
     @inline(never)
     func onEnd(_ record: consuming Locked<SpanRecord>) {
         let span = SpanData(record: record)
@@ -102,17 +104,18 @@ public final class TracerProvider: Sendable {
 
     /// A new trace's id, and its root span's id when the built-in generator draws both at once.
     ///
-    /// Not inlined: inside a method of the provider the generator is read from `self` without
-    /// a retain, where inlined into `Tracer.startSpan` it was retained and released around
-    /// every draw (two atomic operations more than the draw's own; W1 in docs/benchmarks.md).
-    @inline(never)
+    /// The generator is read from `self`, optionally chained: so it is not retained. (Read
+    /// through a tracer's `provider`, or bound with `if let`, it was retained and released
+    /// around every draw: two atomic operations more than the draw's own; W1 in
+    /// docs/benchmarks.md.)
+    @inline(__always)
     func makeRootIDs() -> (TraceID, SpanID?) {
         if let ids = randomIDGenerator?.makeTraceAndSpanID() { return ids }
         return (idGenerator.makeTraceID(), nil)
     }
 
     /// A new span id (see ``makeRootIDs()``).
-    @inline(never)
+    @inline(__always)
     func makeSpanID() -> SpanID {
         randomIDGenerator?.makeSpanID() ?? idGenerator.makeSpanID()
     }
