@@ -107,6 +107,24 @@ struct ContextPropagationTests {
         #expect(await exported(second, secondExporter).map(\.name) == ["second"])
     }
 
+    @Test("the free withSpan and startSpan give spans the default tracer's scope and the provider's resource, and nest")
+    func freeFunctionsScope() async {
+        let (provider, exporter) = makeTestProvider()
+        withTracerProvider(provider) {
+            withSpan("outer") { outer in
+                let inner = startSpan("inner")
+                #expect(inner.parentSpanID == outer.context.spanID && inner.context.traceID == outer.context.traceID)
+                inner.end()
+            }
+        }
+        let spans = await exported(provider, exporter)
+        #expect(spans.map(\.name) == ["inner", "outer"])
+        for span in spans {
+            #expect(span.scope == provider.defaultTracer.scope && span.scope.name == Resource.sdkName)
+            #expect(span.resource == provider.resource)
+        }
+    }
+
     @Test("with no provider installed, spans record nothing but still carry a context")
     func noopProvider() {
         withTracerProvider(.noop) {
