@@ -121,7 +121,7 @@ final class Driver {
             if wanted(Step(workload: "ceiling", library: "collector")) || only?.contains(where: { $0.hasPrefix("W2") }) == true {
                 for (name, wire) in [("ceiling", "protobuf"), ("ceiling-json", "json")] {
                     await execute(Step(workload: "ceiling", library: "claude-trace",
-                                       arguments: collectorArguments + ["--batches", quick ? "200" : "1000", "--protocol", wire]))
+                                       arguments: collectorArguments + ["--batches", quick ? "200" : "5000", "--protocol", wire]))
                     ceilings[name] = results.last(where: { $0.workload == name })?.metrics["accepted_per_second"]
                 }
             }

@@ -85,6 +85,13 @@ struct Report {
             guard let ceiling = value(name, "collector", "accepted_per_second") else { continue }
             add(name == "ceiling" ? "W2 collector ceiling" : "", "rotel spans/s, \(label), plain client", Self.count(ceiling), "",
                 "\(Self.count(value(name, "collector", "accepted") ?? 0)) of \(Self.count(value(name, "collector", "spans") ?? 0)) accepted")
+            if let p50 = value(name, "collector", "request_ms_p50"), let p99 = value(name, "collector", "request_ms_p99"),
+               let slowest = value(name, "collector", "request_ms_max") {
+                // While one request is in flight, a 2,048-span queue that already holds up to a
+                // batch fills at any rate above (2,048 − 512) / that request's time.
+                add("", "rotel ms/request: median / p99 / max", "\(Self.fixed(p50, 2)) / \(Self.fixed(p99, 2)) / \(Self.fixed(slowest, 2))", "",
+                    "the slowest fills a 2,048 queue above \(Self.count(1536 / slowest * 1000)) spans/s")
+            }
         }
         let bursts = [("W2a", "W2a burst, queue 262,144"), ("W2a-json", "W2a burst, JSON"), ("W2a-default", "W2a burst, queue 2,048")]
         for (workload, label) in bursts {

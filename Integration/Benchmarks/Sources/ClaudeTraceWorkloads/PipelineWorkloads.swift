@@ -1,6 +1,33 @@
 import BenchmarkSupport
 import ClaudeTraceCore
 import ClaudeTraceOTLP
+import Synchronization
+
+/// Times every export of the exporter it wraps (wall time from call to result).
+final class TimedExporter: SpanExporter {
+    let exporter: any SpanExporter
+    let durations = Mutex<[UInt64]>([])
+
+    init(_ exporter: any SpanExporter) { self.exporter = exporter }
+
+    func export(_ batch: [SpanData]) async -> ExportResult {
+        let start = monotonicNanoseconds()
+        let result = await exporter.export(batch)
+        let elapsed = monotonicNanoseconds() - start
+        durations.withLock { $0.append(elapsed) }
+        return result
+    }
+
+    func forceFlush() async -> ExportResult { await exporter.forceFlush() }
+    func shutdown() async { await exporter.shutdown() }
+
+    /// Median and slowest export, in milliseconds.
+    var medianAndMax: (Double, Double) {
+        let sorted = durations.withLock { $0.sorted() }
+        guard let last = sorted.last else { return (0, 0) }
+        return (Double(sorted[sorted.count / 2]) / 1e6, Double(last) / 1e6)
+    }
+}
 
 extension ClaudeTraceBenchmarks {
     /// One run of spans into the collector: through the batch processor and the OTLP/HTTP
@@ -13,6 +40,8 @@ extension ClaudeTraceBenchmarks {
         var elapsed: Double
         var producerNanosecondsPerSpan: Double
         var requests: Int
+        /// Median and slowest export, in milliseconds.
+        var exportMilliseconds: (median: Double, max: Double)
 
         var missingAtCollector: Int { produced - accepted }
         var isLossless: Bool { droppedBySDK == 0 && failedBySDK == 0 && accepted == produced }
@@ -22,7 +51,8 @@ extension ClaudeTraceBenchmarks {
         _ count: Int, perSecond: Double?, queue: Int, protocol wire: OTLPProtocol, collector: CollectorTarget
     ) async -> PipelineRun {
         let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(endpoint: collector.endpoint, protocol: wire))
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: queue))
+        let timed = TimedExporter(exporter)
+        let processor = BatchSpanProcessor(exporter: timed, configuration: .init(maxQueueSize: queue))
         let provider = TracerProvider(resource: benchmarkResource, processors: [processor])
         let tracer = provider.tracer("benchmark")
         let before = collector.log.acceptedSpans()
@@ -61,7 +91,7 @@ extension ClaudeTraceBenchmarks {
         return PipelineRun(
             produced: count, accepted: accepted, droppedBySDK: statistics.dropped, failedBySDK: statistics.failed,
             elapsed: elapsed, producerNanosecondsPerSpan: Double(producerTime) / Double(count),
-            requests: exporter.statistics.requests)
+            requests: exporter.statistics.requests, exportMilliseconds: timed.medianAndMax)
     }
 
     /// W2a: a burst of `count` spans into a queue that holds them all (or the default queue,
@@ -89,7 +119,8 @@ extension ClaudeTraceBenchmarks {
         func attempt(_ rate: Double) async -> Bool {
             let count = Int(rate * duration)
             let run = await pipeline(count, perSecond: rate, queue: 2048, protocol: wire, collector: collector)
-            steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK)")
+            let (median, slowest) = run.exportMilliseconds
+            steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK); export ms median \(String(format: "%.2f", median)), max \(String(format: "%.1f", slowest))")
             if run.isLossless {
                 best = max(best, rate)
             } else {
@@ -128,19 +159,26 @@ extension ClaudeTraceBenchmarks {
         let before = collector.log.acceptedSpans()
         let encoded = bodies
         let contentType = wire.encoding.contentType
-        let timing = await onDedicatedThread { () -> (elapsed: Double, failures: Int) in
+        let timing = await onDedicatedThread { () -> (elapsed: Double, failures: Int, latencies: [UInt64]) in
             let client = PlainHTTPClient(host: host, port: port, path: path)
             var failures = 0
+            var latencies: [UInt64] = []
+            latencies.reserveCapacity(batches)
             let start = monotonicNanoseconds()
             for index in 0..<batches {
+                let sent = monotonicNanoseconds()
                 do {
                     let (status, _) = try client.post(encoded[index % distinct], contentType: contentType)
                     if status != 200 { failures += 1 }
                 } catch {
                     failures += 1
                 }
+                latencies.append(monotonicNanoseconds() - sent)
             }
-            return (seconds(from: start, to: monotonicNanoseconds()), failures)
+            return (seconds(from: start, to: monotonicNanoseconds()), failures, latencies.sorted())
+        }
+        func milliseconds(atFraction fraction: Double) -> Double {
+            Double(timing.latencies[min(timing.latencies.count - 1, Int(Double(timing.latencies.count) * fraction))]) / 1e6
         }
         let sent = batches * 512
         let accepted = await collector.log.waitForAccepted(atLeast: before + sent) - before
@@ -150,6 +188,8 @@ extension ClaudeTraceBenchmarks {
                 "accepted_per_second": Double(accepted) / timing.elapsed, "spans": Double(sent),
                 "accepted": Double(accepted), "failed_requests": Double(timing.failures),
                 "body_bytes": Double(bodies[0].count), "seconds": timing.elapsed,
+                "request_ms_p50": milliseconds(atFraction: 0.5), "request_ms_p99": milliseconds(atFraction: 0.99),
+                "request_ms_max": milliseconds(atFraction: 1),
             ],
             notes: ["\(batches) requests of 512 spans (\(wire == .httpJSON ? "OTLP-JSON" : "OTLP protobuf"), \(bodies[0].count) bytes each), one connection"])
     }
