@@ -319,4 +319,27 @@ struct ClaudeSpanTests {
         #expect(response.text == "Hello there.")
         #expect(response.cost != nil)
     }
+
+    @Test("without a configured tracer, calls use the current provider's tracer, made once per provider")
+    func providerTracerReused() async throws {
+        let (first, firstExporter) = makeProvider()
+        let (second, secondExporter) = makeProvider()
+        let client = makeClient(ScriptedTransport([.message(), .message(), .message()]))
+        let tracers = try await withTracerProvider(first) {
+            let tracer = client.tracer()
+            _ = try await client.createMessage(simpleRequest())
+            _ = try await client.createMessage(simpleRequest())
+            return (tracer, client.tracer())
+        }
+        #expect(tracers.0 === tracers.1)
+        #expect(tracers.0.provider === first)
+        #expect(tracers.0.scope.name == "claude-trace.claude")
+        let switched = try await withTracerProvider(second) {
+            _ = try await client.createMessage(simpleRequest())
+            return client.tracer()
+        }
+        #expect(switched.provider === second)
+        #expect(await finishedSpans(first, firstExporter).map(\.name) == ["chat claude-sonnet-4-6", "chat claude-sonnet-4-6"])
+        #expect(await finishedSpans(second, secondExporter).map(\.scope.name) == ["claude-trace.claude"])
+    }
 }

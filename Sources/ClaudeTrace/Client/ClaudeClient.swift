@@ -19,6 +19,9 @@ import Foundation
 public final class ClaudeClient: Sendable {
     public let configuration: ClaudeClientConfiguration
     public let transport: any ClaudeTransport
+    /// The tracer of the provider in force at the last call, when none is configured: kept, so
+    /// that a call does not make a tracer, its scope and its name each time.
+    private let providerTracer = Locked<Tracer?>(nil)
 
     /// A client for the real API over HTTP, or for any `transport` (e.g. ``SimulatedClaude``).
     /// Unset arguments come from the environment and the defaults of ``ClaudeClientConfiguration``.
@@ -101,9 +104,21 @@ public final class ClaudeClient: Sendable {
             transport: simulator)
     }
 
+    /// The configured tracer, else one of ``TracerProvider/current``'s (the bootstrapped provider,
+    /// or the one `withTracerProvider` set for this task), made once per provider.
     func tracer() -> Tracer {
-        configuration.tracer ?? TracerProvider.current.tracer(Resource.sdkName + ".claude", version: Resource.sdkVersion)
+        if let tracer = configuration.tracer { return tracer }
+        let provider = TracerProvider.current
+        return providerTracer.withLock { cached in
+            if let tracer = cached, tracer.provider === provider { return tracer }
+            let tracer = provider.tracer(Self.scopeName, version: Resource.sdkVersion)
+            cached = tracer
+            return tracer
+        }
     }
+
+    /// The instrumentation scope of Claude call spans when no tracer is configured.
+    static let scopeName = Resource.sdkName + ".claude"
 
     /// Fills in what the client knows about an answer: ids, retries, cost.
     func complete(_ response: inout ClaudeMessageResponse, call: PreparedCall, retries: Int) {
