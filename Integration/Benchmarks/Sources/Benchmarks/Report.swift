@@ -23,6 +23,21 @@ struct Report {
         var met: Bool
     }
 
+    /// Rewrites the table and targets of the saved run at `path` with this build's report, and
+    /// prints them.
+    static func rerender(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        var document = try JSONDecoder().decode(Document.self, from: Data(contentsOf: url))
+        let report = Report(results: document.results)
+        let table = report.table()
+        document.table = table.split(separator: "\n").map(String.init)
+        document.targets = report.targets()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(document).write(to: url)
+        print(table)
+    }
+
     func value(_ workload: String, _ library: String, _ metric: String) -> Double? {
         results.last { $0.workload == workload && $0.library == library }?.metrics[metric]
     }
@@ -87,10 +102,10 @@ struct Report {
                 "\(Self.count(value(name, "collector", "accepted") ?? 0)) of \(Self.count(value(name, "collector", "spans") ?? 0)) accepted")
             if let p50 = value(name, "collector", "request_ms_p50"), let p99 = value(name, "collector", "request_ms_p99"),
                let slowest = value(name, "collector", "request_ms_max") {
-                // While one request is in flight, a 2,048-span queue that already holds up to a
-                // batch fills at any rate above (2,048 − 512) / that request's time.
+                // Nothing leaves the queue while a request is in flight: above 2,048 spans per
+                // that request's time, more arrive meanwhile than the default queue holds.
                 add("", "rotel ms/request: median / p99 / max", "\(Self.fixed(p50, 2)) / \(Self.fixed(p99, 2)) / \(Self.fixed(slowest, 2))", "",
-                    "the slowest fills a 2,048 queue above \(Self.count(1536 / slowest * 1000)) spans/s")
+                    "a request as slow as the slowest overflows a 2,048 queue above \(Self.count(2048 / slowest * 1000)) spans/s")
             }
         }
         let bursts = [("W2a", "W2a burst, queue 262,144"), ("W2a-json", "W2a burst, JSON"), ("W2a-default", "W2a burst, queue 2,048")]

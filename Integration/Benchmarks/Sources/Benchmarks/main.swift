@@ -8,6 +8,9 @@ import SwiftOTelWorkloads
 //     the table and writes the figures as JSON.
 // benchmarks workload NAME --library claude-trace|swift-otel|floor [--spans N …]
 //     runs one workload and prints `RESULT {json}` lines.
+// benchmarks report FILE
+//     prints the table and targets of a saved run (its JSON) as this build reports them, and
+//     writes them back into FILE; the figures themselves are left as they are.
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 
@@ -25,8 +28,16 @@ case "workload":
 case "all":
     let driver = Driver(options: options)
     await driver.runAll()
+case "report" where CommandLine.arguments.count > 2:
+    do {
+        try Report.rerender(CommandLine.arguments[2])
+    } catch {
+        print("cannot read \(CommandLine.arguments[2]): \(error)")
+        exit(1)
+    }
 default:
     print("usage: benchmarks all [--quick] [--json FILE] [--collector URL --collector-log FILE] [--only W1,W3]")
     print("       benchmarks workload NAME --library claude-trace|swift-otel|floor [--spans N]")
+    print("       benchmarks report FILE   (the table and targets of a saved run, rewritten with this build's report)")
     exit(2)
 }
