@@ -20,7 +20,8 @@ public final class ClaudeClient: Sendable {
     public let configuration: ClaudeClientConfiguration
     public let transport: any ClaudeTransport
     /// The tracer of the provider in force at the last call, when none is configured: kept, so
-    /// that a call does not make a tracer, its scope and its name each time.
+    /// that a call does not make a tracer, its scope and its name each time. (It keeps that
+    /// provider alive until a call finds another one in force.)
     private let providerTracer = Locked<Tracer?>(nil)
 
     /// A client for the real API over HTTP, or for any `transport` (e.g. ``SimulatedClaude``).
