@@ -24,9 +24,15 @@ final class TimedExporter: SpanExporter {
     /// Median and slowest export, in milliseconds.
     var medianAndMax: (Double, Double) {
         let sorted = durations.withLock { $0.sorted() }
-        guard let last = sorted.last else { return (0, 0) }
-        return (Double(sorted[sorted.count / 2]) / 1e6, Double(last) / 1e6)
+        return (milliseconds(sorted, atFraction: 0.5), milliseconds(sorted, atFraction: 1))
     }
+}
+
+/// The duration at `fraction` (0.5 the median, 1 the slowest) of ascending nanoseconds, in
+/// milliseconds; 0 when there are none.
+func milliseconds(_ sorted: [UInt64], atFraction fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) / 1e6
 }
 
 extension ClaudeTraceBenchmarks {
@@ -177,9 +183,6 @@ extension ClaudeTraceBenchmarks {
             }
             return (seconds(from: start, to: monotonicNanoseconds()), failures, latencies.sorted())
         }
-        func milliseconds(atFraction fraction: Double) -> Double {
-            Double(timing.latencies[min(timing.latencies.count - 1, Int(Double(timing.latencies.count) * fraction))]) / 1e6
-        }
         let sent = batches * 512
         let accepted = await collector.log.waitForAccepted(atLeast: before + sent) - before
         return WorkloadResult(
@@ -188,8 +191,9 @@ extension ClaudeTraceBenchmarks {
                 "accepted_per_second": Double(accepted) / timing.elapsed, "spans": Double(sent),
                 "accepted": Double(accepted), "failed_requests": Double(timing.failures),
                 "body_bytes": Double(bodies[0].count), "seconds": timing.elapsed,
-                "request_ms_p50": milliseconds(atFraction: 0.5), "request_ms_p99": milliseconds(atFraction: 0.99),
-                "request_ms_max": milliseconds(atFraction: 1),
+                "request_ms_p50": milliseconds(timing.latencies, atFraction: 0.5),
+                "request_ms_p99": milliseconds(timing.latencies, atFraction: 0.99),
+                "request_ms_max": milliseconds(timing.latencies, atFraction: 1),
             ],
             notes: ["\(batches) requests of 512 spans (\(wire == .httpJSON ? "OTLP-JSON" : "OTLP protobuf"), \(bodies[0].count) bytes each), one connection"])
     }
