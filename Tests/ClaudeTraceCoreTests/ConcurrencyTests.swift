@@ -94,4 +94,26 @@ struct ConcurrencyTests {
         }
         #expect(await exported(provider, exporter).count == 200)
     }
+
+    @Test("a lock that spins before sleeping still lets one thread in at a time", arguments: [false, true])
+    func lockExcludes(spinsBeforeSleeping: Bool) async {
+        let counter = Locked((total: 0, inside: 0, overlaps: 0), spinsBeforeSleeping: spinsBeforeSleeping)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<50_000 {
+                        counter.withLock { state in
+                            state.inside += 1
+                            if state.inside > 1 { state.overlaps += 1 }
+                            state.total += 1
+                            state.inside -= 1
+                        }
+                    }
+                }
+            }
+        }
+        let state = counter.withLock { $0 }
+        #expect(state.total == 200_000)
+        #expect(state.overlaps == 0)
+    }
 }

@@ -35,13 +35,34 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
     @usableFromInline var storage: Storage
 
     public init(_ value: consuming Value) {
+        self.init(value, spinsBeforeSleeping: false)
+    }
+
+    /// `spinsBeforeSleeping`: on Linux, a thread that finds the lock taken spins for a moment
+    /// before it sleeps in the kernel (`PTHREAD_MUTEX_ADAPTIVE_NP`). For a lock that two threads
+    /// take at a high rate for a few instructions each, such as a batch processor's queue: with
+    /// the default mutex, a producer that found the worker holding it slept and had to be woken
+    /// by a system call (W1: 500–800 such sleeps in 1.1 million spans, about 250 with spinning).
+    init(_ value: consuming Value, spinsBeforeSleeping: Bool) {
         storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pthread_mutex_t() }, to: Storage.self)
         // The value is moved in, not copied: a copy retains every reference it holds and the
         // original then releases each (a span's record: a tenth of W1, perf). Moving needs the
         // pointer outside a closure, which could only copy a captured value; the element's
         // address is fixed for the lifetime of `storage`, which this value holds.
         let (mutex, element) = storage.withUnsafeMutablePointers { ($0, $1) }
+        #if canImport(Glibc)
+        if spinsBeforeSleeping {
+            var attributes = pthread_mutexattr_t()
+            pthread_mutexattr_init(&attributes)
+            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+            pthread_mutex_init(mutex, &attributes)
+            pthread_mutexattr_destroy(&attributes)
+        } else {
+            pthread_mutex_init(mutex, nil)
+        }
+        #else
         pthread_mutex_init(mutex, nil)
+        #endif
         element.initialize(to: value)
     }
 

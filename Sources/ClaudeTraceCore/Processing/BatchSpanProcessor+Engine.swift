@@ -69,7 +69,7 @@ extension BatchSpanProcessor {
             self.thread = thread
             var initial = State()
             initial.filling.reserveCapacity(configuration.maxExportBatchSize)
-            state = Locked(initial)
+            state = Locked(initial, spinsBeforeSleeping: true)
         }
 
         var statistics: Statistics {
