@@ -147,8 +147,8 @@ extension BatchSpanProcessor {
         }
 
         private enum Step {
-            /// Batches in order, each at most `maxExportBatchSize` spans and never empty.
-            case export(batches: [[SpanData]], flushes: [CheckedContinuation<Void, Never>], shutdown: Bool)
+            /// Export `batches` (see `run()`), then resume `flushes`, then shut down if asked.
+            case export(flushes: [CheckedContinuation<Void, Never>], shutdown: Bool)
             case waitForSpans
             /// Spans wait, fewer than a batch: `accepted` so far, `queued` now.
             case wait(until: ContinuousClock.Instant, accepted: Int, queued: Int)
@@ -182,6 +182,12 @@ extension BatchSpanProcessor {
             var pace = Pace(since: .now, accepted: 0)
             /// Whether the worker has napped since the last export, and whether its last nap missed.
             var napped = false, napMissed = false
+            /// The batches to export, in order, each at most `maxExportBatchSize` spans and never
+            /// empty. Kept between exports, as is the queue's list of full batches: their buffers
+            /// are allocated once, each on its own thread. (Swapping the list out instead left the
+            /// producer to allocate a new one for every batch and the worker to free it, into the
+            /// producer's arena, under its lock.)
+            var batches: [[SpanData]] = []
             while true {
                 let now = ContinuousClock.now
                 let step: Step = state.withLock { state in
@@ -190,8 +196,8 @@ extension BatchSpanProcessor {
                     guard flushing || due || !state.full.isEmpty else {
                         return state.queued == 0 ? .waitForSpans : .wait(until: deadline, accepted: state.accepted, queued: state.queued)
                     }
-                    var batches: [[SpanData]] = []
-                    swap(&batches, &state.full)
+                    batches.append(contentsOf: state.full)
+                    state.full.removeAll(keepingCapacity: true)
                     if (flushing || due) && !state.filling.isEmpty {
                         var next = state.spares.popLast() ?? []
                         if next.capacity < configuration.maxExportBatchSize { next.reserveCapacity(configuration.maxExportBatchSize) }
@@ -204,7 +210,7 @@ extension BatchSpanProcessor {
                     napped = false
                     var flushes: [CheckedContinuation<Void, Never>] = []
                     if flushing { swap(&flushes, &state.flushWaiters) }
-                    return .export(batches: batches, flushes: flushes, shutdown: state.shuttingDown)
+                    return .export(flushes: flushes, shutdown: state.shuttingDown)
                 }
                 switch step {
                 case .waitForSpans:
@@ -220,12 +226,13 @@ extension BatchSpanProcessor {
                     } else {
                         await waitForSignal(threshold: batch, orUntil: until)
                     }
-                case .export(var batches, let flushes, let shutdown):
+                case .export(let flushes, let shutdown):
                     for index in batches.indices {
                         var batch: [SpanData] = []
                         swap(&batch, &batches[index])
                         await export(&batch)
                     }
+                    batches.removeAll(keepingCapacity: true)
                     let drops = state.withLock { $0.dropped }
                     if drops > reportedDrops {
                         Diagnostics.report(.warning, component: component, "dropped \(drops - reportedDrops) spans: the queue was full (maxQueueSize \(configuration.maxQueueSize)); \(drops) in all")
