@@ -7,9 +7,9 @@
 /// has returned, when the queue holds a full batch, when ``Configuration/scheduleDelay`` has
 /// passed since the last export, on ``forceFlush()`` and on ``shutdown()``. Each export sends at
 /// most ``Configuration/maxExportBatchSize`` spans and is cancelled after
-/// ``Configuration/exportTimeout``. While spans flow, the worker wakes by itself when a batch
-/// should be full at the pace they come, rather than being woken by the span that fills it;
-/// `end()` still wakes it once one and a half batches wait.
+/// ``Configuration/exportTimeout``. While spans flow, the worker wakes by itself (at most twice
+/// a batch, at the pace they come) to look for a full batch, rather than being woken by the
+/// span that fills it; `end()` still wakes it once one and a half batches wait.
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor
 ///
 /// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more are being
