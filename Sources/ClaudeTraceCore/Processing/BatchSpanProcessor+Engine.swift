@@ -157,14 +157,15 @@ extension BatchSpanProcessor {
         /// How fast spans come since the last export. While spans wait, the worker naps on its
         /// own timer instead of having the producer that fills a batch wake it: waking a
         /// sleeping thread costs the producer a futex call and, on a VM, an interrupt to an idle
-        /// core (perf on W1: about 15 µs a wake, 30 ns a span). Each nap lasts half the time
-        /// the batch being filled should take to fill at that pace, since a timer on a VM fires
-        /// up to 100 µs late (W1 fills a batch in about 200 µs); at most two naps per batch,
-        /// then the producers wake the worker when the batch is full. The producers also wake
-        /// it if the queue holds one and a half batches before a nap ends; a nap cut short so
-        /// means the pace cannot be trusted, and the next batch is waited for without a nap.
-        /// (Naps until the batch should be full, one per batch: the producers still woke the
-        /// worker for 1,500–1,700 of W1's 2,150 batches; with half-length naps, for 120–300.)
+        /// core (perf on W1: about 15 µs a wake, 30 ns a span). The first nap lasts half the
+        /// time the batch being filled should take at that pace, since a timer on a VM fires up
+        /// to 100 µs late (W1 fills a batch in about 200 µs); if the batch is not full then, a
+        /// second nap lasts until it should be; after that the producers wake the worker when
+        /// the batch is full. The producers also wake it if the queue holds one and a half
+        /// batches before a nap ends; a nap cut short so means the pace cannot be trusted, and
+        /// the next batch is waited for without a nap. (With one nap until the batch should be
+        /// full, the producers still woke the worker for 1,500–1,700 of W1's 2,150 batches;
+        /// with a first nap of half that, for 120–300.)
         struct Pace {
             var since: ContinuousClock.Instant
             var accepted: Int
@@ -223,7 +224,7 @@ extension BatchSpanProcessor {
                     let batch = configuration.maxExportBatchSize
                     if naps < 2, !napCutShort, let due = pace.due(now: now, accepted: accepted, missing: batch - queued), due < until {
                         naps += 1
-                        let wake = now + (due - now) / 2
+                        let wake = naps == 1 ? now + (due - now) / 2 : due
                         await waitForSignal(threshold: min(batch + batch / 2, configuration.maxQueueSize), orUntil: wake)
                         napCutShort = ContinuousClock.now < wake
                     } else {
