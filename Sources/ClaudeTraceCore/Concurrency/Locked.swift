@@ -42,7 +42,8 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
     /// before it sleeps in the kernel (`PTHREAD_MUTEX_ADAPTIVE_NP`). For a lock that two threads
     /// take at a high rate for a few instructions each, such as a batch processor's queue: with
     /// the default mutex, a producer that found the worker holding it slept and had to be woken
-    /// by a system call (W1: 500–800 such sleeps in 1.1 million spans, about 250 with spinning).
+    /// by a system call (W1: the producer's thread switched out 500–800 times in 1.1 million
+    /// spans, about 250 times with spinning).
     init(_ value: consuming Value, spinsBeforeSleeping: Bool) {
         storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in pthread_mutex_t() }, to: Storage.self)
         // The value is moved in, not copied: a copy retains every reference it holds and the

@@ -165,7 +165,7 @@ extension BatchSpanProcessor {
         /// batches before a nap ends; a nap cut short so means the pace cannot be trusted, and
         /// the next batch is waited for without a nap. (With one nap until the batch should be
         /// full, the producers still woke the worker for 1,500–1,700 of W1's 2,150 batches;
-        /// with a first nap of half that, for 120–300.)
+        /// with a first nap of half that, for 240–500.)
         struct Pace {
             var since: ContinuousClock.Instant
             var accepted: Int
