@@ -96,7 +96,9 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "1"])) : .respond(.ok)
         }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url)
+        // A timeout well past the wait: the whole suite runs in parallel on 2 cores, and a
+        // starved run once took this export past the default 10 s.
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
         #expect(await exporter.export([makeSpan()]) == .success)
         let requests = server.requests
         try #require(requests.count == 2)
@@ -113,7 +115,8 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(Date().addingTimeInterval(3))])) : .respond(.ok)
         }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url)
+        // As above: in one CI run the suite's load took this export past a 10 s timeout.
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
         #expect(await exporter.export([makeSpan()]) == .success)
         let requests = server.requests
         try #require(requests.count == 2)
