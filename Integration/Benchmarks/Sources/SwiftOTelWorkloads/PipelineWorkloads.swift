@@ -23,9 +23,7 @@ extension SwiftOTelBenchmarks {
             let start = monotonicNanoseconds()
             guard let perSecond else {
                 for index in 0..<count {
-                    let span = tracer.startSpan("w2", context: .topLevel)
-                    setEightAttributes(span, index)
-                    span.end()
+                    endRootSpan(tracer, "w2", index)
                 }
                 return (start, monotonicNanoseconds() - start)
             }
@@ -42,9 +40,7 @@ extension SwiftOTelBenchmarks {
                     }
                     let begin = monotonicNanoseconds()
                     for _ in 0..<due {
-                        let span = tracer.startSpan("w2", context: .topLevel)
-                        setEightAttributes(span, index)
-                        span.end()
+                        endRootSpan(tracer, "w2", index)
                         index += 1
                     }
                     busy += monotonicNanoseconds() - begin

@@ -35,9 +35,7 @@ public enum SwiftOTelBenchmarks {
         let count: Int
         func run<T: Tracer>(_ tracer: T) async -> Double {
             nanosecondsPerOperation(count, warmUp: count / 10) { index in
-                let span = tracer.startSpan("w1", context: .topLevel)
-                setEightAttributes(span, index)
-                span.end()
+                endRootSpan(tracer, "w1", index)
             }
         }
     }
@@ -64,15 +62,11 @@ public enum SwiftOTelBenchmarks {
         let count: Int
         func run<T: Tracer>(_ tracer: T) async -> Double {
             for index in 0..<10_000 {
-                let span = tracer.startSpan("w1", context: .topLevel)
-                setEightAttributes(span, index)
-                span.end()
+                endRootSpan(tracer, "w1", index)
             }
             let reading = AllocationCounter.count {
                 for index in 0..<count {
-                    let span = tracer.startSpan("w1", context: .topLevel)
-                    setEightAttributes(span, index)
-                    span.end()
+                    endRootSpan(tracer, "w1", index)
                 }
             }
             // Everything the process allocated while the spans were made, background tasks
@@ -87,14 +81,10 @@ public enum SwiftOTelBenchmarks {
         let count: Int
         func run<T: Tracer>(_ tracer: T) async -> RefCountCounter.Reading? {
             for index in 0..<10_000 {
-                let span = tracer.startSpan("w1", context: .topLevel)
-                setEightAttributes(span, index)
-                span.end()
+                endRootSpan(tracer, "w1", index)
             }
             return RefCountCounter.perCall(count) { index in
-                let span = tracer.startSpan("w1", context: .topLevel)
-                setEightAttributes(span, index)
-                span.end()
+                endRootSpan(tracer, "w1", index)
             }
         }
     }

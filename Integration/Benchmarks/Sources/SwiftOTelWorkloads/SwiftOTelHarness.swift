@@ -119,3 +119,11 @@ func setEightAttributes(_ span: some Span, _ index: Int) {
         attributes["claude.cost.usd"] = 0.25
     }
 }
+
+/// One benchmark span: a root span named `name` with the 8 attributes, ended.
+@inline(__always)
+func endRootSpan(_ tracer: some Tracer, _ name: String, _ index: Int) {
+    let span = tracer.startSpan(name, context: .topLevel)
+    setEightAttributes(span, index)
+    span.end()
+}
