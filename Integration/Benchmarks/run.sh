@@ -4,6 +4,9 @@
 #   Integration/Benchmarks/run.sh            everything (about 11 minutes, plus the first build)
 #   Integration/Benchmarks/run.sh --quick    smaller counts, for a sanity check
 #   Integration/Benchmarks/run.sh --only W1,W3
+#   Integration/Benchmarks/run.sh --debug --quick --json FILE
+#                                            a debug build (faster to build, figures meaningless):
+#                                            the integration suite's check that the harness runs
 #
 # Builds the benchmarks in release mode, installs the rotel collector into a venv of its own
 # (.work/venv), starts it on free 127.0.0.1 ports with its blackhole exporter, runs every
@@ -14,6 +17,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 work="$here/.work"
 mkdir -p "$work"
 
+configuration=release
+json="$here/results.json"
+arguments=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --debug) configuration=debug ;;
+    --json) json=${2:?--json needs a file}; shift ;;
+    *) arguments+=("$1") ;;
+  esac
+  shift
+done
+
 if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
 fi
@@ -21,8 +36,8 @@ fi
 rotel=$("$work/venv/bin/python" -c 'import os, rotel; print(os.path.join(os.path.dirname(rotel.__file__), "rotel-agent"))')
 [ -x "$rotel" ] || { echo "rotel-agent not found at $rotel" >&2; exit 1; }
 
-(cd "$here" && swift build -c release --product benchmarks && swift build -c release --product RefCountCounter)
-benchmarks="$here/.build/release/benchmarks"
+(cd "$here" && swift build -c "$configuration" --product benchmarks && swift build -c "$configuration" --product RefCountCounter)
+benchmarks="$here/.build/$configuration/benchmarks"
 
 free_port() {
   "$work/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -53,4 +68,4 @@ done
 
 "$benchmarks" all \
   --collector "http://127.0.0.1:$http_port/v1/traces" --collector-log "$collector_log" \
-  --json "$here/results.json" --swift-version "$(swift --version 2>&1 | head -1)" "$@"
+  --json "$json" --swift-version "$(swift --version 2>&1 | head -1)" ${arguments[@]+"${arguments[@]}"}
