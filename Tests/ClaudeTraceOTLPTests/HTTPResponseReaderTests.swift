@@ -83,6 +83,29 @@ struct HTTPResponseReaderTests {
         #expect(throws: HTTPReadError.self) { try read(text) }
     }
 
+    @Test("a chunk or content length near or past Int.max is refused or capped, never a trap", arguments: [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7ffffffffffffffe\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n",
+    ])
+    func hugeLengths(text: String) throws {
+        let response = try read(text, maxBodySize: 1024)
+        #expect(response.bodyTooLarge && response.body.isEmpty && !response.keepAlive)
+    }
+
+    @Test("a length with a sign, a space inside, or more digits than an Int holds is malformed", arguments: [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 92233720368547758070\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello",
+    ])
+    func badLengths(text: String) {
+        #expect(throws: HTTPReadError.self) { try read(text) }
+    }
+
     @Test("a header section over 64 KiB is refused")
     func hugeHead() {
         let text = "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 70_000) + "\r\n\r\n"

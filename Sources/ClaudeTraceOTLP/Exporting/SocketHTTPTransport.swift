@@ -409,7 +409,7 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
         } else if response.header("transfer-encoding")?.lowercased().contains("chunked") == true {
             try readChunkedBody(into: &response)
         } else if let field = response.header("content-length") {
-            guard let length = Int(field), length >= 0 else { throw malformed }
+            guard let length = Self.number(field.utf8[...], radix: 10) else { throw malformed }
             if length > maxBodySize {
                 response.bodyTooLarge = true
             } else {
@@ -446,14 +446,15 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
     private mutating func readChunkedBody(into response: inout HTTPResponse) throws(HTTPReadError) {
         while true {
             let line = try readLine()
-            let digits = line.prefix { $0 != UInt8(ascii: ";") }
-            guard let size = Int(String(decoding: digits, as: UTF8.self).trimmingCharacters(in: .whitespaces), radix: 16),
-                  size >= 0 else { throw malformed }
+            var digits = line.prefix { $0 != UInt8(ascii: ";") }
+            while digits.last == UInt8(ascii: " ") || digits.last == UInt8(ascii: "\t") { digits.removeLast() }
+            guard let size = Self.number(digits, radix: 16) else { throw malformed }
             if size == 0 {
                 while try !readLine().isEmpty {}  // trailers
                 return
             }
-            guard response.body.count + size <= maxBodySize else {
+            // `size` may be anything up to Int.max: compare without adding.
+            guard size <= maxBodySize - response.body.count else {
                 response.body = Data()
                 response.bodyTooLarge = true
                 return
@@ -476,6 +477,26 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
             }
             guard try fill() else { return }
         }
+    }
+
+    /// A non-negative number written only in digits of `radix` (no sign, no space), as a
+    /// length field must be; nil when it is anything else or does not fit in an `Int`.
+    static func number<Digits: Collection<UInt8>>(_ digits: Digits, radix: Int) -> Int? {
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            let digit: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
+            guard !overflow, shifted <= Int.max - digit else { return nil }
+            value = shifted + digit
+        }
+        return value
     }
 
     /// One line without its CRLF (or bare LF).
