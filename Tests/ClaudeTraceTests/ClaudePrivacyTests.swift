@@ -76,3 +76,43 @@ struct ClaudePrivacyTests {
         #expect(!text.contains(message.text))
     }
 }
+
+@Suite("Privacy: a server that echoes the key")
+struct ClaudeEchoedKeyTests {
+    @Test("the key echoed in request-id, error type, request_id, message id, model, stop reason and tier reaches no span, error or reply")
+    func echoedEverywhere() async throws {
+        let (provider, exporter) = makeProvider()
+        let echoed: ClaudeHTTPHeaders = ["request-id": "req_\(testAPIKey)"]
+        let errorBody: ClaudeJSON = [
+            "type": "error", "error": ["type": .string("\(testAPIKey)_error"), "message": "no"], "request_id": .string(testAPIKey),
+        ]
+        let message: ClaudeJSON = [
+            "id": .string("msg_\(testAPIKey)"), "type": "message", "role": "assistant", "model": .string("claude-\(testAPIKey)"),
+            "content": [["type": "text", "text": .string("your key is \(testAPIKey)")]], "stop_reason": .string(testAPIKey),
+            "stop_sequence": .string(testAPIKey), "usage": ["input_tokens": 1, "output_tokens": 1, "service_tier": .string(testAPIKey)],
+        ]
+        let transport = ScriptedTransport([
+            .response(status: 529, headers: echoed, chunks: [errorBody.serializedBytes()]),
+            .response(status: 400, headers: [:], chunks: [errorBody.serializedBytes()]),
+            .response(status: 200, headers: echoed, chunks: [message.serializedBytes()]),
+        ])
+        let client = makeClient(transport, capture: true)
+        var texts: [String] = []
+        // The first call's 529 is retried into the 400; the second call gets the message.
+        let error = await #expect(throws: ClaudeError.self) {
+            try await withTracerProvider(provider) { try await client.createMessage(simpleRequest()) }
+        }
+        texts += ["\(error!)", String(reflecting: error!)]
+        let reply = try await withTracerProvider(provider) { try await client.createMessage(simpleRequest()) }
+        texts.append(String(reflecting: reply.id) + reply.model + (reply.serverRequestID ?? "") + "\(reply.stopReason!)" + reply.stopSequence!)
+        let spans = await finishedSpans(provider, exporter)
+        #expect(spans.count == 2)
+        for span in spans {
+            texts.append(span.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            for event in span.events { texts.append(event.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) }
+        }
+        let everything = texts.joined(separator: "\n")
+        #expect(everything.contains("<redacted>"))
+        #expect(!everything.contains("TESTKEY"))
+    }
+}

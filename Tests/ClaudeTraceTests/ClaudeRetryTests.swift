@@ -158,4 +158,75 @@ struct ClaudeRetryTests {
             Issue.record("expected a cancellation, got \(result)")
         }
     }
+
+    @Test("a server-requested wait is capped at maxRequestedDelay (60 s by default), whatever the header says",
+          arguments: [["retry-after": "99999999"], ["retry-after-ms": "1e300"], ["retry-after": "Fri, 01 Jan 9999 00:00:00 GMT"]] as [ClaudeHTTPHeaders])
+    func requestedWaitCeiling(headers: ClaudeHTTPHeaders) async throws {
+        #expect(ClaudeRetryPolicy().delay(beforeRetry: 0, headers: headers, random: 0) == .seconds(60))
+        #expect(ClaudeRetryPolicy(maxRequestedDelay: .seconds(5)).delay(beforeRetry: 0, headers: headers, random: 0) == .seconds(5))
+        let sleeper = RecordingSleeper()
+        let transport = ScriptedTransport([.error(529, type: "overloaded_error", headers: headers), .message()])
+        let response = try await makeClient(transport, sleeper: sleeper, overallTimeout: .seconds(600)).createMessage(simpleRequest())
+        #expect(response.retries == 1 && sleeper.recorded == [.seconds(60)])
+    }
+
+    @Test("every call has an overall deadline by default, and a wait past it fails at once with the category it would have retried")
+    func defaultDeadline() async throws {
+        #expect(ClaudeClientConfiguration(apiKey: "k", environment: EnvironmentReader([:])).overallTimeout == .seconds(600))
+        let (provider, exporter) = makeProvider()
+        let sleeper = RecordingSleeper()
+        let transport = ScriptedTransport([.error(429, type: "rate_limit_error", headers: ["retry-after": "99999999"]), .message()])
+        let client = makeClient(transport, sleeper: sleeper, overallTimeout: .seconds(30))
+        let error = await #expect(throws: ClaudeError.self) {
+            try await withTracerProvider(provider) { try await client.createMessage(simpleRequest()) }
+        }
+        #expect(error?.category == .rateLimit && error?.retries == 0)
+        #expect(sleeper.recorded.isEmpty && transport.requests.count == 1)
+        let span = try #require(await finishedSpans(provider, exporter).first)
+        #expect(span[Key.errorCategory] == "rate_limit")
+    }
+
+    @Test("a plain answer trickling in past the overall deadline fails as a timeout; the span ends")
+    func trickleStopsAtDeadline() async throws {
+        let (provider, exporter) = makeProvider()
+        let client = makeClient(TricklingTransport(), retryPolicy: .none, overallTimeout: .milliseconds(300))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: ClaudeError.self) {
+            try await withTracerProvider(provider) { try await client.createMessage(simpleRequest()) }
+        }
+        #expect(error?.category == .timeout)
+        // Bounded: the trickle would go on for an hour (not a timing assertion on speed).
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(await finishedSpans(provider, exporter).count == 1)
+    }
+
+    @Test("a stream answered 200 with a JSON error body fails by its body, not as a broken connection")
+    func streamAnsweredWithJSON() async throws {
+        let body: ClaudeJSON = ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]]
+        let transport = ScriptedTransport([
+            .response(status: 200, headers: ["content-type": "application/json", "request-id": "req_json"], chunks: [body.serializedBytes()]),
+        ])
+        let error = await #expect(throws: ClaudeError.self) {
+            _ = try await makeClient(transport).streamMessage(simpleRequest()).finalMessage()
+        }
+        #expect(error?.category == .overloaded && error?.apiErrorType == "overloaded_error" && error?.statusCode == 200)
+        #expect(error?.serverRequestID == "req_json" && transport.requests.count == 1)
+    }
+}
+
+/// Answers 200 at once, then sends one byte of the body every 20 ms for an hour.
+struct TricklingTransport: ClaudeTransport {
+    func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
+        let body = ClaudeResponseBody { continuation in
+            let task = Task {
+                for _ in 0..<180_000 {
+                    guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { break }
+                    continuation.yield([UInt8(ascii: " ")])
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        return ClaudeHTTPResponse(status: 200, headers: [:], body: body)
+    }
 }

@@ -30,7 +30,7 @@ extension ClaudeClient {
         let requestID = requestID ?? ClaudeRequestID.make()
         let span = ClaudeCallSpan.start(
             tracer: tracer ?? self.tracer(), parent: parent, request: request, attribution: attribution, requestID: requestID,
-            server: configuration.server, isStreaming: isStreaming, captureContent: configuration.captureMessageContent)
+            server: configuration.server, isStreaming: isStreaming, captureContent: configuration.captureMessageContent ? .init(apiKey: configuration.apiKey) : nil)
         var headers: ClaudeHTTPHeaders = [
             "content-type": "application/json",
             "accept": isStreaming ? "text/event-stream" : "application/json",
@@ -121,20 +121,25 @@ extension ClaudeClient {
             }
             request.timeout = min(request.timeout, remaining)
         }
-        let response: ClaudeHTTPResponse
+        var response: ClaudeHTTPResponse
         do {
             response = try await transport.send(request)
         } catch {
             let failure = transportFailure(error, call: call)
             throw AttemptFailure(error: failure, isRetryable: failure.category == .timeout || failure.category == .connection)
         }
+        // The one header that reaches spans and errors as text: a server or proxy echoing the key in it.
+        if let id = response.headers["request-id"] { response.headers["request-id"] = redacted(id) }
         call.span.recordResponse(status: response.status, headers: response.headers)
-        guard (200..<300).contains(response.status) else {
+        // A stream answered with a JSON body instead of events is an error body, whatever the status.
+        let jsonInsteadOfStream = call.httpRequest.isStreaming
+            && response.headers["content-type"]?.lowercased().hasPrefix("application/json") == true
+        guard (200..<300).contains(response.status), !jsonInsteadOfStream else {
             let body = (try? await collect(response.body, limit: 1 << 20)) ?? []
             let error = httpFailure(status: response.status, headers: response.headers, body: body, call: call)
             throw AttemptFailure(
                 error: error, headers: response.headers,
-                isRetryable: configuration.retryPolicy.isRetryable(status: response.status, headers: response.headers))
+                isRetryable: !jsonInsteadOfStream && configuration.retryPolicy.isRetryable(status: response.status, headers: response.headers))
         }
         do {
             return try await handle(response)
@@ -148,7 +153,7 @@ extension ClaudeClient {
     func readMessage(_ response: ClaudeHTTPResponse, call: PreparedCall) async throws(ClaudeError) -> ClaudeMessageResponse {
         let bytes: [UInt8]
         do {
-            bytes = try await collect(response.body, limit: 256 << 20)
+            bytes = try await collect(response.body, limit: 256 << 20, deadline: call.deadline)
         } catch {
             throw transportFailure(error, call: call, status: response.status, headers: response.headers)
         }
@@ -165,7 +170,7 @@ extension ClaudeClient {
     /// and headers.
     func httpFailure(status: Int, headers: ClaudeHTTPHeaders, body: [UInt8], call: PreparedCall) -> ClaudeError {
         let json = try? ClaudeJSON.parse(body)
-        let apiType = json?["error"]?["type"]?.stringValue
+        let apiType = json?["error"]?["type"]?.stringValue.map(redacted)
         var message = json?["error"]?["message"]?.stringValue ?? ""
         if message.isEmpty {
             let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -174,7 +179,7 @@ extension ClaudeClient {
         return ClaudeError(
             category: ClaudeError.category(status: status, apiErrorType: apiType, message: message),
             statusCode: status, apiErrorType: apiType, message: redacted(message), requestID: call.requestID,
-            serverRequestID: headers["request-id"] ?? json?["request_id"]?.stringValue,
+            serverRequestID: headers["request-id"] ?? json?["request_id"]?.stringValue.map(redacted),
             retryAfter: ClaudeRetryPolicy.retryAfter(headers))
     }
 
@@ -200,15 +205,17 @@ extension ClaudeClient {
 
     /// `text` with the API key replaced, in case a server or a proxy echoed it back.
     func redacted(_ text: String) -> String {
-        guard let key = configuration.apiKey, key.count >= 4, text.contains(key) else { return text }
-        return text.replacingOccurrences(of: key, with: "<redacted>")
+        configuration.redacted(text)
     }
 
-    private func collect(_ body: ClaudeResponseBody, limit: Int) async throws -> [UInt8] {
+    /// The whole body, at most `limit` bytes; past `deadline` (checked as each chunk arrives) it
+    /// fails as timed out.
+    private func collect(_ body: ClaudeResponseBody, limit: Int, deadline: ContinuousClock.Instant? = nil) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await chunk in body {
             bytes.append(contentsOf: chunk)
             if bytes.count > limit { throw ClaudeTransportError.connectionFailed("the answer is larger than \(limit) bytes") }
+            if let deadline, ContinuousClock.now >= deadline { throw ClaudeTransportError.timedOut }
         }
         if Task.isCancelled { throw CancellationError() }
         return bytes

@@ -28,7 +28,7 @@ public final class ClaudeClient: Sendable {
     /// Unset arguments come from the environment and the defaults of ``ClaudeClientConfiguration``.
     public convenience init(
         apiKey: String? = nil, baseURL: URL? = nil, transport: (any ClaudeTransport)? = nil,
-        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = nil,
+        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = .seconds(600),
         retryPolicy: ClaudeRetryPolicy = ClaudeRetryPolicy(), pricing: ClaudePricing = .standard,
         captureMessageContent: Bool? = nil, tracer: Tracer? = nil, monitor: (any ClaudeCallObserver)? = nil
     ) {
@@ -121,13 +121,22 @@ public final class ClaudeClient: Sendable {
     /// The instrumentation scope of Claude call spans when no tracer is configured.
     static let scopeName = Resource.sdkName + ".claude"
 
-    /// Fills in what the client knows about an answer: ids, retries, cost.
+    /// Fills in what the client knows about an answer: ids, retries, cost. The server's words
+    /// that reach the span as text (ids, model, stop reason, tier) lose the API key if a server
+    /// or proxy echoed it there.
     func complete(_ response: inout ClaudeMessageResponse, call: PreparedCall, retries: Int) {
         response.requestID = call.requestID
         response.retries = retries
         let pricing = configuration.pricing
         response.cost = (response.model.isEmpty ? nil : pricing.cost(model: response.model, usage: response.usage, at: call.startDate))
             ?? pricing.cost(model: call.request.model, usage: response.usage, at: call.startDate)
+        let redacted = configuration.redacted
+        response.id = redacted(response.id)
+        response.model = redacted(response.model)
+        response.serverRequestID = response.serverRequestID.map(redacted)
+        response.stopReason = response.stopReason.map { ClaudeStopReason(rawValue: redacted($0.rawValue)) }
+        response.stopSequence = response.stopSequence.map(redacted)
+        response.usage.serviceTier = response.usage.serviceTier.map(redacted)
     }
 
     func warning(for call: PreparedCall, response: ClaudeMessageResponse) -> String? {

@@ -15,8 +15,14 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// The longest silence one attempt tolerates: to the response headers, then between body
     /// chunks (default 600 s, the official SDKs' request timeout). Exceeding it is a `timeout`.
     public var requestTimeout: Duration
-    /// A limit on the whole logical call, retries and their waits included (default none). A
-    /// retry whose wait would end past it is not made.
+    /// A limit on the whole logical call, retries and their waits included (default 600 s, the
+    /// API's limit for a call that is not streamed; nil is none).
+    /// - A retry whose wait would end past it is not made: the call fails at once with the
+    ///   failure it would have retried.
+    /// - An attempt's wait for the answer is cut to what is left, and a plain call's answer
+    ///   that is still arriving when it passes (a server trickling bytes) fails as a `timeout`.
+    /// - A stream is bounded by it until its answer starts; after that only
+    ///   ``requestTimeout``'s silence applies, so a long stream is never cut.
     public var overallTimeout: Duration?
     public var retryPolicy: ClaudeRetryPolicy
     public var pricing: ClaudePricing
@@ -35,7 +41,7 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
 
     public init(
         apiKey: String? = nil, baseURL: URL? = nil, anthropicVersion: String = "2023-06-01",
-        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = nil,
+        requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = .seconds(600),
         retryPolicy: ClaudeRetryPolicy = ClaudeRetryPolicy(), pricing: ClaudePricing = .standard,
         captureMessageContent: Bool? = nil, tracer: Tracer? = nil, monitor: (any ClaudeCallObserver)? = nil,
         environment: EnvironmentReader = EnvironmentReader()
@@ -55,6 +61,11 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
         self.monitor = monitor
         self.sleep = { try await Task.sleep(for: $0) }
         self.random = { Double.random(in: 0..<1) }
+    }
+
+    /// `text` with the API key replaced by `<redacted>` (a key under 4 characters is not looked for).
+    func redacted(_ text: String) -> String {
+        APIKeyRedactor(apiKey: apiKey).redacted(text)
     }
 
     /// The Messages endpoint, `{baseURL}/v1/messages`.
@@ -82,5 +93,16 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
             "requestTimeout": requestTimeout, "overallTimeout": overallTimeout as Any, "retryPolicy": retryPolicy,
             "captureMessageContent": captureMessageContent,
         ], displayStyle: .struct)
+    }
+}
+
+/// Cuts an API key out of text that a server or a proxy may have echoed it into.
+struct APIKeyRedactor: Sendable {
+    let apiKey: String?
+
+    /// `text` with the key replaced by `<redacted>`; a key under 4 characters is not looked for.
+    func redacted(_ text: String) -> String {
+        guard let key = apiKey, key.count >= 4, text.contains(key) else { return text }
+        return text.replacingOccurrences(of: key, with: "<redacted>")
     }
 }

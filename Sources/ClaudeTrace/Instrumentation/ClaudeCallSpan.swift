@@ -8,13 +8,14 @@ import Foundation
 struct ClaudeCallSpan: Sendable {
     let span: Span
     let requestID: String
-    let captureContent: Bool
+    /// When set, prompt and reply text go on the span, with the API key cut out of them.
+    let captureContent: APIKeyRedactor?
     let startMonotonic: UInt64
 
     /// Starts the span with the request attributes (the sampler sees them).
     static func start(
         tracer: Tracer, parent: SpanParent, request: ClaudeMessageRequest, attribution: ClaudeAttribution,
-        requestID: String, server: (host: String, port: Int), isStreaming: Bool, captureContent: Bool
+        requestID: String, server: (host: String, port: Int), isStreaming: Bool, captureContent: APIKeyRedactor?
     ) -> ClaudeCallSpan {
         typealias Key = ClaudeAttributeKey
         var attributes: Attributes = [
@@ -35,9 +36,11 @@ struct ClaudeCallSpan: Sendable {
         if let value = attribution.feature { attributes[Key.feature] = .string(value) }
         if let value = attribution.conversationID { attributes[Key.conversationID] = .string(value) }
         let span = tracer.startSpan("chat \(request.model)", kind: .client, attributes: attributes, parent: parent)
-        if captureContent, span.isRecording {
-            var content: Attributes = [Key.inputMessages: .string(ClaudeContentCapture.inputMessages(request.messages))]
-            if let system = request.system { content[Key.systemInstructions] = .string(ClaudeContentCapture.systemInstructions(system)) }
+        if let capture = captureContent, span.isRecording {
+            var content: Attributes = [Key.inputMessages: .string(capture.redacted(ClaudeContentCapture.inputMessages(request.messages)))]
+            if let system = request.system {
+                content[Key.systemInstructions] = .string(capture.redacted(ClaudeContentCapture.systemInstructions(system)))
+            }
             span.setAttributes(content)
         }
         return ClaudeCallSpan(span: span, requestID: requestID, captureContent: captureContent, startMonotonic: MonotonicClock.nanoseconds())
@@ -138,8 +141,8 @@ struct ClaudeCallSpan: Sendable {
             attributes[Key.priceUnknown] = true
         }
         if abandoned { attributes[Key.streamAbandoned] = true }
-        if captureContent, !response.content.isEmpty {
-            attributes[Key.outputMessages] = .string(ClaudeContentCapture.outputMessages(response))
+        if let capture = captureContent, !response.content.isEmpty {
+            attributes[Key.outputMessages] = .string(capture.redacted(ClaudeContentCapture.outputMessages(response)))
         }
         return attributes
     }

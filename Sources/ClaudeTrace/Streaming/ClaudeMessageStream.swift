@@ -189,7 +189,7 @@ final class ClaudeStreamRun {
         case .error(let type, let message):
             try fail(ClaudeError(
                 category: ClaudeError.category(status: nil, apiErrorType: type, message: message),
-                statusCode: response?.status, apiErrorType: type, message: client.redacted(message),
+                statusCode: response?.status, apiErrorType: client.redacted(type), message: client.redacted(message),
                 requestID: call.requestID, serverRequestID: response?.headers["request-id"], retries: retries,
                 duringStream: accumulator.hasContent))
         case .contentBlockDelta where !accumulator.hasContent:
