@@ -13,6 +13,12 @@
 //       --finite-doubles leaves NaN and ±Infinity out: rotel (0.0.1a15) rejects the protobuf JSON
 //       mapping's "NaN"/"Infinity" strings with HTTP 400, though the mapping requires them.
 //
+//   otlp-file-writer --file PATH [--padding BYTES]
+//       Exports one-span batches to PATH with the file exporter, each followed by forceFlush,
+//       until killed, and prints `written ID` once a batch's export and fsync have returned. The
+//       span is named ID (`<pid>-<n>`) and carries BYTES of padding (default 200000), so a kill
+//       often lands inside a write.
+//
 //   otlp-config
 //       Prints the OTLP exporter configuration and exporter choice the OTEL_* variables give.
 import ClaudeTrace
@@ -22,6 +28,7 @@ import Synchronization
 let otlpCommands: [String: ProbeCommand] = [
     "otlp-export": { arguments in try await OTLPProbe.export(OTLPProbeArguments(arguments)) },
     "otlp-config": { _ in OTLPProbe.printConfiguration() },
+    "otlp-file-writer": { arguments in try await OTLPProbe.writeFile(OTLPProbeArguments(arguments)) },
 ]
 
 /// `--name value` and `--flag` arguments.
@@ -222,6 +229,24 @@ enum OTLPProbe {
                     "exportedSpans": statistics.exportedSpans, "failedSpans": statistics.failedSpans, "syncs": statistics.syncs]
         default:
             return ["type": String(describing: type(of: exporter))]
+        }
+    }
+
+    static func writeFile(_ arguments: OTLPProbeArguments) async throws {
+        guard let path = arguments.string("--file") else { throw OTLPProbeFailure(description: "--file is required") }
+        Diagnostics.setHandler { diagnostic in FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+        let exporter = OTLPFileExporter(path: path)
+        let padding = String(repeating: "p", count: arguments.int("--padding") ?? 200_000)
+        let process = getpid()
+        for batch in 1... {
+            let id = "\(process)-\(batch)"
+            let span = SpanData(
+                name: id, context: SpanContext(traceID: TraceID(high: 1, low: UInt64(batch)), spanID: SpanID(UInt64(batch)), traceFlags: .sampled),
+                startTimeNanoseconds: 1, endTimeNanoseconds: 2, attributes: ["padding": .string(padding)])
+            guard await exporter.export([span]) == .success, await exporter.forceFlush() == .success else {
+                throw OTLPProbeFailure(description: "batch \(id) was not written")
+            }
+            FileHandle.standardOutput.write(Data("written \(id)\n".utf8))
         }
     }
 

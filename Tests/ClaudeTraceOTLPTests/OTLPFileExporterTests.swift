@@ -45,6 +45,61 @@ struct OTLPFileExporterTests {
         #expect(try jsonLines(path).count == 2)
     }
 
+    @Test("a file that ends in a torn line gets the next batch on a line of its own")
+    func repairsTornTail() async throws {
+        let path = try temporaryDirectory() + "/traces.jsonl"
+        // What a writer killed part way through a line leaves.
+        let whole = "{\"resourceSpans\":[]}\n", torn = "{\"resourceSpans\":[{\"resou"
+        try Data((whole + torn).utf8).write(to: URL(fileURLWithPath: path))
+        let exporter = OTLPFileExporter(path: path)
+        #expect(await exporter.export(spans(1, prefix: "after")) == .success)
+        #expect(await exporter.export(spans(1, prefix: "later")) == .success)
+        await exporter.shutdown()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 5 && lines.last == "")
+        #expect(lines.prefix(2).map(String.init) == [String(whole.dropLast()), torn])
+        let after = try lines.dropFirst(2).dropLast().map { try parseObject(Array($0.utf8)) }
+        #expect(after.map { allSpans($0).compactMap { $0["name"] as? String } } == [["after-0"], ["later-0"]])
+        #expect(exporter.statistics.repairedTornLines == 1 && exporter.statistics.lines == 2)
+    }
+
+    @Test("a file that ends in a newline, or is empty, gets no newline of the exporter's")
+    func leavesWholeTailAlone() async throws {
+        let directory = try temporaryDirectory()
+        let whole = Data("{\"resourceSpans\":[]}\n".utf8)
+        try whole.write(to: URL(fileURLWithPath: directory + "/whole.jsonl"))
+        try Data().write(to: URL(fileURLWithPath: directory + "/empty.jsonl"))
+        let lineSize = OTLPFileExporter.lineSize(of: spans(2))
+        for (name, before) in [("whole.jsonl", whole.count), ("empty.jsonl", 0)] {
+            let path = directory + "/" + name
+            let exporter = OTLPFileExporter(path: path)
+            #expect(await exporter.export(spans(2)) == .success)
+            #expect(await exporter.export(spans(2)) == .success)
+            await exporter.shutdown()
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+            #expect(size == before + 2 * lineSize, "\(name)")
+            #expect(exporter.statistics.repairedTornLines == 0)
+        }
+    }
+
+    @Test("a line torn by another writer while this one keeps writing is ended before the next")
+    func repairsLineTornByAnotherWriter() async throws {
+        let path = try temporaryDirectory() + "/traces.jsonl"
+        let exporter = OTLPFileExporter(path: path)
+        #expect(await exporter.export(spans(1, prefix: "first")) == .success)
+        let other = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try other.seekToEnd()
+        try other.write(contentsOf: Data("{\"resourceSpans\":[{".utf8))
+        try other.close()
+        #expect(await exporter.export(spans(1, prefix: "second")) == .success)
+        await exporter.shutdown()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 4 && lines[1] == "{\"resourceSpans\":[{")
+        let second = try parseObject(Array(lines[2].utf8))
+        #expect(allSpans(second).compactMap { $0["name"] as? String } == ["second-0"])
+        #expect(exporter.statistics.repairedTornLines == 1)
+    }
+
     @Test("forceFlush and shutdown fsync the file")
     func syncs() async throws {
         let path = try temporaryDirectory() + "/traces.jsonl"
@@ -160,6 +215,19 @@ extension DiagnosticsCapturingTests {
                 #expect(await exporter.export(spans(4)) == .failure)
                 #expect(diagnostics.matching("could not write 4 spans to \(path)").count == 1)
                 #expect(exporter.statistics.failedSpans == 4)
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("ending a torn line is reported once, naming the file")
+        func tornLineReported() async throws {
+            let path = try temporaryDirectory() + "/traces.jsonl"
+            try Data("{\"resourceSpans\":[{".utf8).write(to: URL(fileURLWithPath: path))
+            await withCapturedDiagnostics { diagnostics in
+                let exporter = OTLPFileExporter(path: path)
+                #expect(await exporter.export(spans(1)) == .success)
+                #expect(await exporter.export(spans(1)) == .success)
+                #expect(diagnostics.matching("\(path) ended in a torn line").count == 1)
                 await exporter.shutdown()
             }
         }

@@ -19,8 +19,18 @@ import Darwin
 /// - ``forceFlush()`` and ``shutdown()`` `fsync` the file: the lines are on disk when they
 ///   return.
 /// - A path that cannot be opened, or a full disk, fails the export with a diagnostic naming
-///   the path and the system's reason; the spans are counted as failed. If a write stops part
-///   way through a line, the next line starts on a new line, so only the torn one is lost.
+///   the path and the system's reason; the spans are counted as failed.
+/// - A line torn part way (a write that failed, or a writer killed by `kill -9` or a crash,
+///   in this process or another) is ended with a newline before the next line, so only the
+///   torn line is lost and no later batch is glued onto it: each line is written under an
+///   exclusive `flock`, after reading the file's last byte; when the file is not empty and that
+///   byte is not `\n`, a `\n` goes first (counted in ``Statistics/repairedTornLines`` and
+///   reported). Deciding at each write, under the lock every writer of the file takes, rather
+///   than once when the file is opened, means no other writer of ours can tear a line between
+///   the check and the write, and two writers restarting on one torn file do not both end it
+///   (which would leave a blank line). A file ending in `\n`, or empty, gets no extra byte.
+///   Programs that append without the lock are not covered; nor is a file this process may
+///   write but not read, where only its own torn writes are ended.
 /// - With ``Configuration/maxFileSize`` set, the file is rotated before a line would take it
 ///   past the size: `traces.jsonl` becomes `traces.jsonl.1`, `.1` becomes `.2`, and so on up to
 ///   ``Configuration/maxRotatedFiles``. Writers sharing the file take an `flock` to rotate and
@@ -62,6 +72,10 @@ public final class OTLPFileExporter: SpanExporter {
         public var syncs = 0
         /// Times the file was rotated by this exporter.
         public var rotations = 0
+        /// Torn lines (the file did not end with a newline) this exporter ended with a `\n`
+        /// before writing its next line: left by a writer killed part way through a line, or
+        /// by a write that failed part way.
+        public var repairedTornLines = 0
     }
 
     /// Nil when writing to standard output.
@@ -74,7 +88,10 @@ public final class OTLPFileExporter: SpanExporter {
     private struct State {
         var descriptor: Int32 = -1
         var ownsDescriptor = true
-        /// A write stopped part way through a line: start the next one on a new line.
+        /// The descriptor can read the file, so each write checks how the file ends.
+        var readsTail = false
+        /// A write stopped part way through a line: start the next one on a new line (used
+        /// when the file cannot be read).
         var tornLine = false
         var isShutDown = false
         var statistics = Statistics()
@@ -157,13 +174,18 @@ public final class OTLPFileExporter: SpanExporter {
             rotateIfNeeded(adding: line.count, maxFileSize: maxFileSize, configuration, &state)
             guard state.descriptor >= 0 else { return fail("the file could not be reopened after rotation") }
         }
-        if state.tornLine {
-            guard writeAll([UInt8(ascii: "\n")], to: state.descriptor) == nil else {
-                return fail(String(cString: strerror(errno)))
+        let descriptor = state.descriptor, locks = state.readsTail
+        if locks { flock(descriptor, LOCK_EX) }
+        defer { if locks { flock(descriptor, LOCK_UN) } }
+        if locks ? endsInTornLine(descriptor) : state.tornLine {
+            if let (_, error) = writeAll([UInt8(ascii: "\n")], to: descriptor) {
+                return fail(String(cString: strerror(error)))
             }
             state.tornLine = false
+            state.statistics.repairedTornLines += 1
+            Diagnostics.report(.warning, component: Self.component, "\(name) ended in a torn line (a writer stopped part way through it); ended it with a newline, so the next line stands alone")
         }
-        if let (written, error) = writeAll(line, to: state.descriptor) {
+        if let (written, error) = writeAll(line, to: descriptor) {
             if written > 0 { state.tornLine = true }
             let reason = error == ENOSPC ? "the disk is full (\(String(cString: strerror(error))))" : String(cString: strerror(error))
             return fail(reason)
@@ -190,14 +212,27 @@ public final class OTLPFileExporter: SpanExporter {
         }
     }
 
+    /// Whether the file is a non-empty regular file whose last byte is not a newline.
+    private func endsInTornLine(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return false }
+        var last: UInt8 = 0
+        return pread(descriptor, &last, 1, info.st_size - 1) == 1 && last != UInt8(ascii: "\n")
+    }
+
     private func open(_ state: inout State) -> Bool {
         guard let configuration else { return state.descriptor >= 0 }
-        let descriptor = systemOpen(configuration.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let flags = O_APPEND | O_CREAT | O_CLOEXEC
+        // Read access is only for checking the last byte; a file we may only write is still written.
+        var descriptor = systemOpen(configuration.path, O_RDWR | flags, 0o644)
+        let readable = descriptor >= 0
+        if descriptor < 0, errno == EACCES { descriptor = systemOpen(configuration.path, O_WRONLY | flags, 0o644) }
         guard descriptor >= 0 else {
             Diagnostics.report(.error, component: Self.component, "cannot open \(configuration.path) for appending: \(String(cString: strerror(errno)))")
             return false
         }
         state.descriptor = descriptor
+        state.readsTail = readable
         return true
     }
 
