@@ -44,6 +44,7 @@ public final class ClaudeClient: Sendable {
     public init(configuration: ClaudeClientConfiguration, transport: (any ClaudeTransport)? = nil) {
         self.configuration = configuration
         self.transport = transport ?? URLSessionTransport()
+        if let key = configuration.apiKey { Diagnostics.addSecret(key) }
     }
 
     /// Sends `request` and returns Claude's answer.

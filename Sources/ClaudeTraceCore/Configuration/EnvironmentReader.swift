@@ -75,7 +75,9 @@ public struct EnvironmentReader: Sendable {
     /// Parses `k1=v1,k2=v2` with percent-encoded keys and values (the W3C Baggage form used by
     /// `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`). Returns nil, with a
     /// warning, when any member is malformed: the spec says to drop the whole variable.
-    public func keyValueList(_ name: String) -> [(key: String, value: String)]? {
+    /// With `showingValues` false (headers, which carry credentials) the warning names the
+    /// variable only.
+    public func keyValueList(_ name: String, showingValues: Bool = true) -> [(key: String, value: String)]? {
         guard let raw = string(name) else { return nil }
         var result: [(key: String, value: String)] = []
         for member in raw.split(separator: ",") {
@@ -86,7 +88,12 @@ public struct EnvironmentReader: Sendable {
                   let value = String(member[member.index(after: equals)...]).trimmingSpacesAndTabs().removingPercentEncodingStrictly(),
                   !key.isEmpty
             else {
-                invalid(name, raw, "expected key=value pairs separated by commas, percent-encoded; ignoring the whole variable")
+                let explanation = "expected key=value pairs separated by commas, percent-encoded; ignoring the whole variable"
+                if showingValues {
+                    invalid(name, raw, explanation)
+                } else {
+                    Diagnostics.report(.warning, component: "configuration", "\(name) is invalid (value not shown): \(explanation)")
+                }
                 return nil
             }
             result.append((key, value))
@@ -116,7 +123,7 @@ public struct EnvironmentReader: Sendable {
 extension StringProtocol {
     /// Decodes `%XX` sequences; nil when a `%` is not followed by two hex digits or the result
     /// is not UTF-8.
-    func removingPercentEncodingStrictly() -> String? {
+    package func removingPercentEncodingStrictly() -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var iterator = utf8.makeIterator()

@@ -52,8 +52,37 @@ public enum Diagnostics {
         self.handler.withLock { $0 = handler }
     }
 
-    /// Reports a diagnostic through the installed handler.
+    /// Values that never appear in a diagnostic (header values, URL passwords, API keys),
+    /// at most 64; each is replaced by `<redacted>` in every message.
+    private static let secrets = Locked<[String]>([])
+
+    /// Adds `value` to the values cut out of every later diagnostic. Values under 4 characters
+    /// are not secrets worth cutting (they would mangle messages); past 64, the oldest go.
+    package static func addSecret(_ value: String) {
+        guard value.count >= 4 else { return }
+        secrets.withLock { secrets in
+            guard !secrets.contains(value) else { return }
+            if secrets.count == 64 { secrets.removeFirst() }
+            secrets.append(value)
+        }
+        // A header value `Bearer <token>` or `Basic <token>`: the token alone too.
+        if let space = value.lastIndex(of: " "), value.index(after: space) < value.endIndex {
+            addSecret(String(value[value.index(after: space)...]))
+        }
+    }
+
+    /// `message` with every secret cut out.
+    static func redacted(_ message: String) -> String {
+        secrets.withLock { secrets in
+            secrets.reduce(message) { text, secret in
+                text.contains(secret) ? text.replacing(secret, with: "<redacted>") : text
+            }
+        }
+    }
+
+    /// Reports a diagnostic through the installed handler, with every secret cut out of it.
     public static func report(_ diagnostic: Diagnostic) {
+        let diagnostic = Diagnostic(diagnostic.severity, component: diagnostic.component, redacted(diagnostic.message))
         if let custom = handler.withLock({ $0 }) {
             custom(diagnostic)
         } else {

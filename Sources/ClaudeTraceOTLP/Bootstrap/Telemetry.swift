@@ -56,7 +56,7 @@ public final class Telemetry: Sendable {
             case .otlp(let overrides):
                 var otlp = OTLPHTTPExporterConfiguration.fromEnvironment(environment)
                 if let endpoint = overrides.endpoint {
-                    guard HTTPURL(endpoint) != nil else { throw .invalidEndpoint(endpoint) }
+                    guard HTTPURL(endpoint) != nil else { throw .invalidEndpoint(HTTPURL.displayed(endpoint)) }
                     otlp.endpoint = endpoint
                 }
                 if let headers = overrides.headers { otlp.headers = headers }
@@ -64,9 +64,11 @@ public final class Telemetry: Sendable {
                 if let compression = overrides.compression { otlp.compression = compression }
                 if let `protocol` = overrides.protocol { otlp.protocol = `protocol` }
                 if let retry = overrides.retry { otlp.retry = retry }
+                try Self.validateHeaders(otlp.headers)
                 exporters.append(OTLPHTTPExporter(configuration: otlp))
             case .otlpConfigured(let otlp):
-                guard HTTPURL(otlp.endpoint) != nil else { throw .invalidEndpoint(otlp.endpoint) }
+                guard HTTPURL(otlp.endpoint) != nil else { throw .invalidEndpoint(HTTPURL.displayed(otlp.endpoint)) }
+                try Self.validateHeaders(otlp.headers)
                 exporters.append(OTLPHTTPExporter(configuration: otlp))
             case .file(let file):
                 guard !file.path.isEmpty else { throw .emptyFilePath }
@@ -82,6 +84,13 @@ public final class Telemetry: Sendable {
         provider = TracerProvider(
             resource: resource, sampler: configuration.resolvedSampler(), limits: configuration.resolvedLimits(),
             processors: processors + configuration.processors)
+    }
+
+    private static func validateHeaders(_ headers: [String: String]) throws(TelemetryConfigurationError) {
+        for (name, value) in headers.sorted(by: { $0.key < $1.key })
+        where !HTTPHeaderField.isValidName(name) || !HTTPHeaderField.isValidValue(value) {
+            throw .invalidHeader(name: name)
+        }
     }
 
     /// Builds the provider `configuration` describes and installs it as the global one.

@@ -61,8 +61,8 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) -> OTLPHTTPExporterConfiguration {
         var configuration = OTLPHTTPExporterConfiguration()
         if let endpoint = tracesEndpoint(environment) { configuration.endpoint = endpoint }
-        if let headers = environment.keyValueList("OTEL_EXPORTER_OTLP_TRACES_HEADERS")
-            ?? environment.keyValueList("OTEL_EXPORTER_OTLP_HEADERS") {
+        if let headers = validHeaders("OTEL_EXPORTER_OTLP_TRACES_HEADERS", environment)
+            ?? validHeaders("OTEL_EXPORTER_OTLP_HEADERS", environment) {
             configuration.headers = Dictionary(headers.map { ($0.key, $0.value) }) { _, last in last }
         }
         if let timeout = environment.milliseconds("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
@@ -95,18 +95,32 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
         return configuration
     }
 
+    /// The headers a variable lists; nil, with a diagnostic that shows no value (values carry
+    /// credentials), when the list is malformed or a name or decoded value is not a valid field.
+    static func validHeaders(_ name: String, _ environment: EnvironmentReader) -> [(key: String, value: String)]? {
+        guard let headers = environment.keyValueList(name, showingValues: false) else { return nil }
+        for (key, value) in headers where !HTTPHeaderField.isValidName(key) || !HTTPHeaderField.isValidValue(value) {
+            let what = HTTPHeaderField.isValidName(key)
+                ? "the value of header \"\(key)\" decodes to a CR, LF or NUL"
+                : "a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"
+            Diagnostics.report(.warning, component: "configuration", "\(name) is invalid (value not shown): \(what); ignoring the whole variable")
+            return nil
+        }
+        return headers
+    }
+
     /// The traces URL from the environment, by the spec's rules; nil when neither variable is
     /// set and valid. https://opentelemetry.io/docs/specs/otel/protocol/exporter/#endpoint-urls-for-otlphttp
     static func tracesEndpoint(_ environment: EnvironmentReader) -> String? {
         // "used as is": only an empty path becomes "/".
         if let raw = environment.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
             if let url = HTTPURL(raw) { return url.path.isEmpty ? raw + "/" : raw }
-            environment.invalid("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raw, "expected an http or https URL; ignoring it")
+            environment.invalid("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; ignoring it")
         }
         // A base URL: "v1/traces" is appended after exactly one "/".
         if let raw = environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") {
             if HTTPURL(raw) != nil { return (raw.hasSuffix("/") ? raw : raw + "/") + "v1/traces" }
-            environment.invalid("OTEL_EXPORTER_OTLP_ENDPOINT", raw, "expected an http or https URL; using \(defaultEndpoint)")
+            environment.invalid("OTEL_EXPORTER_OTLP_ENDPOINT", HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; using \(defaultEndpoint)")
         }
         return nil
     }
@@ -145,11 +159,20 @@ public enum OTLPProtocol: String, Sendable, Hashable, CaseIterable {
 
 /// The parts of an `http`/`https` URL that the endpoint rules look at, parsed without
 /// Foundation so that validation is the same everywhere.
+///
+/// Valid: a host (a name, an IPv4 address, or an IPv6 address in closed brackets), an optional
+/// port from 1 to 65535 in digits, and optional user-info (`user:password@`), which the
+/// exporter sends as Basic authentication and never prints.
 struct HTTPURL {
     let scheme: String
+    /// The host and port, without user-info.
     let host: String
     /// Everything from the first `/` after the authority, query included; may be empty.
     let path: String
+    /// The percent-decoded `user:password` before an `@`, if any.
+    let userInfo: (user: String, password: String)?
+    /// The URL without its user-info: what is sent and what messages show.
+    let withoutUserInfo: String
 
     init?(_ text: String) {
         let lowered = text.lowercased()
@@ -163,10 +186,75 @@ struct HTTPURL {
         }
         let rest = text.dropFirst(scheme.count + 3)
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard !authority.isEmpty, !authority.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        var authority = rest[..<authorityEnd]
+        guard !authority.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "\0" }) else { return nil }
+        if let at = authority.lastIndex(of: "@") {
+            let info = authority[..<at]
+            let colon = info.firstIndex(of: ":") ?? info.endIndex
+            guard let user = info[..<colon].removingPercentEncodingStrictly(),
+                  let password = (colon < info.endIndex ? info[info.index(after: colon)...] : "").removingPercentEncodingStrictly()
+            else { return nil }
+            userInfo = (user, password)
+            authority = authority[authority.index(after: at)...]
+        } else {
+            userInfo = nil
+        }
+        guard Self.isValidAuthority(authority) else { return nil }
         self.scheme = scheme
         host = String(authority)
         path = String(rest[authorityEnd...])
+        withoutUserInfo = scheme + "://" + host + path
+    }
+
+    /// `host`, `host:port`, `[v6]` or `[v6]:port`, with a port in 1...65535.
+    private static func isValidAuthority(_ authority: Substring) -> Bool {
+        var hostPart = authority
+        var port: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            let inside = authority[authority.index(after: authority.startIndex)..<close]
+            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            hostPart = authority[...close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return false }
+                port = after.dropFirst()
+            }
+        } else if let colon = authority.firstIndex(of: ":") {
+            hostPart = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty, hostPart.hasPrefix("[")
+                || hostPart.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._~%!$&'()*+,;=".contains($0)) })
+        else { return false }
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let number = Int(port), (1...65535).contains(number) else { return false }
+        }
+        return true
+    }
+
+    /// `text` with anything between `://` and an `@` in its authority cut out, for messages
+    /// about a URL that may not even be valid.
+    static func displayed(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<schemeEnd.upperBound]) + "<redacted>@" + String(rest[rest.index(after: at)...])
+    }
+}
+
+/// Header fields as RFC 9110 allows them: a name of token characters, a value without CR, LF
+/// or NUL. Anything else could split the request or be sent as something else.
+enum HTTPHeaderField {
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (0x21...0x7e).contains(byte) && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
+        }
+    }
+
+    static func isValidValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0d || $0 == 0x0a || $0 == 0x00 }
     }
 }

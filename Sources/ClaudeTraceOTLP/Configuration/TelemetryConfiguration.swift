@@ -95,8 +95,11 @@ public struct TelemetryConfiguration: Sendable {
 /// A setting given in code that cannot work. Environment values never throw: they are
 /// reported and replaced by their defaults.
 public enum TelemetryConfigurationError: Error, Hashable, CustomStringConvertible {
-    /// An OTLP endpoint that is not an `http` or `https` URL.
+    /// An OTLP endpoint that is not an `http` or `https` URL with a valid host and port (its
+    /// user-info, if any, is cut out).
     case invalidEndpoint(String)
+    /// An OTLP header whose name is not an HTTP token or whose value holds a CR, LF or NUL.
+    case invalidHeader(name: String)
     /// A file exporter with an empty path.
     case emptyFilePath
 
@@ -104,7 +107,9 @@ public enum TelemetryConfigurationError: Error, Hashable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .invalidEndpoint(let endpoint):
-            "the OTLP endpoint \"\(endpoint)\" is not an http or https URL; pass the full traces URL, e.g. http://localhost:4318/v1/traces"
+            "the OTLP endpoint \"\(endpoint)\" is not an http or https URL with a valid host and a port from 1 to 65535; pass the full traces URL, e.g. http://localhost:4318/v1/traces"
+        case .invalidHeader(let name):
+            "the OTLP header \(name.debugDescription) cannot be sent: a name must be an HTTP token and a value must not hold CR, LF or NUL"
         case .emptyFilePath:
             "the file exporter needs a path, e.g. .file(\"traces.jsonl\")"
         }

@@ -46,7 +46,11 @@ public final class OTLPHTTPExporter: SpanExporter {
     public static let userAgent = "\(Resource.sdkName)/\(Resource.sdkVersion) OTel-OTLP-Exporter-Swift/\(Resource.sdkVersion)"
 
     static let component = "OTLPHTTPExporter"
+    /// The endpoint without user-info: what requests go to and what messages name.
     private let url: URL?
+    /// The configured headers that can be sent, plus Basic authentication from the
+    /// endpoint's user-info.
+    private let headers: [(name: String, value: String)]
     private let encoding: any OTLPTraceEncoding
     /// Sockets of our own for `http://`, URLSession for `https://` or behind a proxy.
     private let transport: any HTTPSending
@@ -60,7 +64,28 @@ public final class OTLPHTTPExporter: SpanExporter {
     public init(configuration: OTLPHTTPExporterConfiguration = .fromEnvironment()) {
         self.configuration = configuration
         encoding = configuration.protocol.encoding
-        if HTTPURL(configuration.endpoint) != nil, let url = URL(string: configuration.endpoint) {
+        var headers: [(name: String, value: String)] = []
+        for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
+            guard HTTPHeaderField.isValidName(name), HTTPHeaderField.isValidValue(value) else {
+                Diagnostics.report(.error, component: Self.component, "header \(name.debugDescription) is not sent: a name must be an HTTP token and a value must not hold CR, LF or NUL")
+                continue
+            }
+            Diagnostics.addSecret(value)
+            headers.append((name, value))
+        }
+        let parsed = HTTPURL(configuration.endpoint)
+        if let info = parsed?.userInfo {
+            let credentials = Data("\(info.user):\(info.password)".utf8).base64EncodedString()
+            Diagnostics.addSecret(info.password)
+            Diagnostics.addSecret(credentials)
+            if headers.contains(where: { $0.name.lowercased() == "authorization" }) {
+                Diagnostics.report(.warning, component: Self.component, "the endpoint's user-info is ignored: an Authorization header is configured")
+            } else {
+                headers.append(("Authorization", "Basic " + credentials))
+            }
+        }
+        self.headers = headers
+        if let parsed, let url = URL(string: parsed.withoutUserInfo) {
             self.url = url
             transport = SocketHTTPTransport.canSend(to: url)
                 ? SocketHTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
@@ -68,7 +93,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         } else {
             url = nil
             transport = HTTPTransport(maxResponseBodySize: configuration.maxResponseBodySize)
-            Diagnostics.report(.error, component: Self.component, "endpoint \"\(configuration.endpoint)\" is not an http or https URL; every export will fail")
+            Diagnostics.report(.error, component: Self.component, "endpoint \"\(HTTPURL.displayed(configuration.endpoint))\" is not an http or https URL with a valid host and port; every export will fail")
         }
         if configuration.compression == .gzip && !Gzip.isAvailable {
             Diagnostics.report(.warning, component: Self.component, "gzip compression was asked for but zlib was not found; sending uncompressed bodies")
@@ -158,7 +183,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
-        for (name, value) in configuration.headers { request.setValue(value, forHTTPHeaderField: name) }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.setValue(encoding.contentType, forHTTPHeaderField: "Content-Type")
         if body.gzipped { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
         request.httpBody = body.data
