@@ -23,6 +23,8 @@ public final class Telemetry: Sendable {
     public let shutdownTimeout: Duration
 
     private let shutdownTask = Mutex<Task<Void, Never>?>(nil)
+    /// The processors built for ``exporters``, whose figures a timed-out shutdown reports.
+    private let batchProcessors: [BatchSpanProcessor]
 
     /// Builds the provider `configuration` describes, without installing it globally.
     /// - Throws: ``TelemetryConfigurationError`` for a setting given in code that cannot work.
@@ -37,6 +39,7 @@ public final class Telemetry: Sendable {
         let resource = configuration.resolvedResource()
         guard !configuration.resolvedDisabled() else {
             exporters = []
+            batchProcessors = []
             provider = TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], disabled: true)
             return
         }
@@ -81,6 +84,7 @@ public final class Telemetry: Sendable {
             processors.append(BatchSpanProcessor(exporter: exporters[exporters.count - 1], configuration: batch))
         }
         self.exporters = exporters
+        batchProcessors = processors.compactMap { $0 as? BatchSpanProcessor }
         provider = TracerProvider(
             resource: resource, sampler: configuration.resolvedSampler(), limits: configuration.resolvedLimits(),
             processors: processors + configuration.processors)
@@ -134,7 +138,10 @@ public final class Telemetry: Sendable {
 
     /// Flushes and stops everything, waiting at most `timeout` (default ``shutdownTimeout``).
     /// Returns whether it finished in time; if not, exporters are told to give up at once
-    /// (retries and requests in flight end) and the spans still queued are lost.
+    /// (retries and requests in flight end) and the spans still queued are lost. Then, within
+    /// about a second more, the processors count those spans as failed, and one diagnostic
+    /// sums up what was exported, dropped and lost: the figures are final when this returns,
+    /// for a process that exits right after.
     /// Idempotent: a second call waits for the first one's work.
     @discardableResult
     public func shutdown(timeout: Duration? = nil) async -> Bool {
@@ -147,11 +154,27 @@ public final class Telemetry: Sendable {
         }
         let timeout = timeout ?? shutdownTimeout
         guard await waitAtMost(timeout, for: task) else {
-            Diagnostics.report(.warning, component: "Telemetry", "shutdown did not finish within \(timeout); stopping the exporters now")
             for exporter in exporters { await exporter.shutdown() }
+            // Stopped exporters fail what is left at once; an exporter of the app's own that
+            // ignores shutdown leaves its spans counted as still queued.
+            _ = await waitAtMost(.seconds(1), for: task)
+            Diagnostics.report(.warning, component: "Telemetry", "shutdown did not finish within \(timeout); stopped the exporters: \(summary())")
             return false
         }
         return true
+    }
+
+    /// What the batch processors did with their spans, in one line.
+    private func summary() -> String {
+        var exported = 0, dropped = 0, failed = 0, queued = 0
+        for processor in batchProcessors {
+            let statistics = processor.statistics
+            exported += statistics.exported
+            dropped += statistics.dropped + statistics.refusedAfterShutdown
+            failed += statistics.failed
+            queued += statistics.queued
+        }
+        return "\(exported) spans exported, \(dropped) dropped, \(failed) failed, \(queued) still queued and lost"
     }
 }
 
