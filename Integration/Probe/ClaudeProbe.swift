@@ -108,6 +108,18 @@ struct ClaudeProbe: Sendable {
             ("retry_then_success", { try Self.json(await client().createMessage(request("Retry once #scenario:fail_once:529"))) }),
             ("retry_twice_then_success", { try Self.json(await client().createMessage(request("Retry twice #scenario:fail_twice:429"))) }),
             ("retry_after_ms", { try Self.json(await client().createMessage(request("Wait as told #scenario:retry_after_ms:200"))) }),
+            ("retry_after_huge", {
+                // A 600 s deadline would allow the capped 60 s wait; a 5 s one fails at once.
+                let started = ContinuousClock.now
+                do throws(ClaudeError) {
+                    _ = try await ClaudeClient(apiKey: key, baseURL: base, overallTimeout: .seconds(5)).createMessage(
+                        request("Park me #scenario:retry_after_huge"))
+                    return ["ok": true]
+                } catch {
+                    return ["ok": false, "error": Self.json(error), "elapsedSeconds": .number((ContinuousClock.now - started) / .seconds(1))]
+                }
+            }),
+            ("echo_key", { try Self.json(await client().createMessage(request("Echo #scenario:echo_key"))) }),
             ("retries_exhausted", { try Self.json(await client().createMessage(request("Always busy #scenario:overloaded"))) }),
             ("no_retry_header", { try Self.json(await client().createMessage(request("Do not retry #scenario:no_retry:503"))) }),
             ("plain_body_dropped", { try Self.json(await client(retries: 1).createMessage(request("Cut #scenario:stream_drop"))) }),

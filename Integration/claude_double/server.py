@@ -44,6 +44,9 @@ last user message:
                         truncated body
   hang                  never answer (up to 60 s, ends promptly on server shutdown)
   refusal               200 answer with stop_reason refusal
+  retry_after_huge      529 with `retry-after: 99999999` the first time this body is seen, then ok
+  echo_key              a hostile server: 200 answer whose `request-id` header, message id and
+                        model echo the caller's x-api-key
 Every response has `request-id: req_...`; successes also carry anthropic-ratelimit-* headers.
 Streams use chunked transfer encoding, one chunk per event.
 """
@@ -85,7 +88,8 @@ SIMPLE_SCENARIOS = {  # name -> (status, message or None for the default)
     "too_large": (413, None), "billing": (402, None),
 }
 ARG_SCENARIOS = {"fail_once", "fail_twice", "no_retry", "retry_after_ms", "slow_first_token"}
-PLAIN_SCENARIOS = {"ok", "slow_first_token", "stream_error", "stream_drop", "hang", "refusal"}
+PLAIN_SCENARIOS = {"ok", "slow_first_token", "stream_error", "stream_drop", "hang", "refusal", "retry_after_huge",
+                   "echo_key"}
 SCENARIO_RE = re.compile(r"#scenario:([A-Za-z_]+(?::\d+)?)")
 REASONS = {529: "Overloaded"}
 
@@ -356,6 +360,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise DoubleError(429, None, {"retry-after-ms": number,
                                                   "retry-after": math.ceil(number / 1000)})
                 raise DoubleError(number, None, {"retry-after": 0} if number in (429, 503, 529) else None)
+        if name == "retry_after_huge" and self.server.bump(hashlib.sha256(raw).hexdigest() + "|" + scenario) < 1:
+            raise DoubleError(529, None, {"retry-after": 99999999})
         if name == "no_retry":
             raise DoubleError(number, None, {"x-should-retry": "false"})
         if name == "hang":
@@ -381,6 +387,11 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[: len(data) // 2])
             self.close_connection = True
             return
+        if name == "echo_key":
+            key = self.headers.get("x-api-key", "")
+            self.request_id = "req_" + key
+            message["id"] = "msg_" + key
+            message["model"] = message["model"] + "-" + key
         self.send_json(200, message, self.ratelimit_headers())
 
     def build_message(self, body, refusal=False):

@@ -389,3 +389,23 @@ def test_the_api_key_never_appears_anywhere(run):
     for text in (run.raw, run.stdout, run.stderr, json.dumps(run.seen)):
         assert KEY not in text
         assert KEY[len("sk-ant-probe-"):] not in text
+
+
+def test_a_huge_retry_after_past_the_deadline_fails_at_once_with_the_category_it_would_retry(run):
+    result = run.results["retry_after_huge"]
+    assert result["ok"] is False
+    assert result["error"]["category"] == "overloaded" and result["error"]["retries"] == 0
+    assert result["elapsedSeconds"] < 5
+    assert len(run.requests_for("Park me")) == 1
+    chat = run.chat("retry_after_huge")
+    assert chat["attributes"]["claude.error.category"] == "overloaded"
+
+
+def test_a_server_echoing_the_key_in_request_id_id_and_model_leaks_nothing(run):
+    result = run.results["echo_key"]
+    assert result["ok"] is True
+    attributes = run.chat("echo_key")["attributes"]
+    assert attributes["anthropic.request_id"] == "req_<redacted>"
+    assert attributes["gen_ai.response.id"] == "msg_<redacted>"
+    assert attributes["gen_ai.response.model"].endswith("-<redacted>")
+    # test_the_api_key_never_appears_anywhere checks every output of the run for the key.
