@@ -108,6 +108,18 @@ struct OTLPHTTPExporterTests {
         await exporter.shutdown()
     }
 
+    @Test("a Retry-After of 99999999 s with no export timeout waits only maxRetryAfter, then delivers")
+    func retryAfterCeiling() async throws {
+        let server = try TestHTTPServer { _, index in
+            index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "99999999"])) : .respond(.ok)
+        }
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url, timeout: .zero, retry: OTLPRetryPolicy(maxRetryAfter: .milliseconds(200)))
+        #expect(await exporter.export([makeSpan()]) == .success)
+        #expect(server.requests.count == 2 && exporter.statistics.retries == 1)
+        await exporter.shutdown()
+    }
+
     @Test("429 with an HTTP-date Retry-After waits until that date")
     func retryAfterDate() async throws {
         let server = try TestHTTPServer { _, index in

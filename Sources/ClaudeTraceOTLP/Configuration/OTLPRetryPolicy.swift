@@ -15,16 +15,20 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
     public var maxBackoff: Duration
     /// The relative spread of the random factor applied to each wait, in 0…1. Default 0.2.
     public var jitter: Double
+    /// The longest wait a collector may ask for with `Retry-After`; a longer one waits this
+    /// long (still within the export timeout). Default 60 s.
+    public var maxRetryAfter: Duration
 
     /// A policy; out-of-range values are clamped (at least one attempt, jitter in 0…1).
     public init(
         maxAttempts: Int = 6, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(16),
-        jitter: Double = 0.2
+        jitter: Double = 0.2, maxRetryAfter: Duration = .seconds(60)
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.initialBackoff = max(.zero, initialBackoff)
         self.maxBackoff = max(self.initialBackoff, maxBackoff)
         self.jitter = min(max(0, jitter), 1)
+        self.maxRetryAfter = max(.zero, maxRetryAfter)
     }
 
     /// No retries at all.

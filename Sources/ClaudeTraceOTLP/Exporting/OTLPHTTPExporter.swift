@@ -217,7 +217,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 // A first connection failure is resent at once: a kept-alive connection that
                 // the server closed looks the same as a server that is down.
                 if isConnectionFailure { connectionFailures += 1 }
-                let wait = retryAfter
+                let wait = retryAfter.map { min($0, policy.maxRetryAfter) }
                     ?? (isConnectionFailure && connectionFailures == 1 ? .zero : policy.backoff(beforeRetry: attempt))
                 let giveUp: String? =
                     if attempt >= policy.maxAttempts {
