@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: unit tests, the concurrency tests again under the thread sanitizer, and the
-# integration suite against real peers (which installs its own Python venv).
+# Every test: unit tests, the concurrency tests again under the thread sanitizer, the parsers
+# under libFuzzer, and the integration suite against real peers (which installs its own Python
+# venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ swift test --skip-build
 echo "== concurrency tests under the thread sanitizer"
 swift test --scratch-path .build-tsan --sanitize=thread \
   --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests|SpanTests'
+
+echo "== fuzzing the parsers"
+bash Integration/Fuzz/run.sh 20
 
 echo "== integration suite"
 bash Integration/run.sh

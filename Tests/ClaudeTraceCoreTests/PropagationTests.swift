@@ -66,6 +66,23 @@ struct PropagationTests {
         #expect(TraceState(headerValue: "a=1,a=2") == nil)
         #expect(TraceState(headerValue: "a=1,nokey") == nil)
     }
+
+    @Test("a tracestate of 100,000 members is refused at the 33rd, in linear time")
+    func hugeTraceState() {
+        let members = (0..<100_000).map { "k\($0)=v" }.joined(separator: ",")
+        #expect(TraceState(headerValue: members) == nil)
+        let thirtyTwo = (0..<32).map { "k\($0)=v" }.joined(separator: ",")
+        #expect(TraceState(headerValue: thirtyTwo)?.entries.count == 32)
+        #expect(TraceState(headerValue: thirtyTwo + ",k32=v") == nil)
+    }
+
+    @Test("traceparent values of any length, cut anywhere or with non-ASCII bytes, are refused without a trap")
+    func hostileTraceparent() {
+        let valid = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        for length in 0..<valid.utf8.count { #expect(TraceContextPropagator.parseTraceparent(String(valid.prefix(length))) == nil) }
+        #expect(TraceContextPropagator.parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-é") == nil)
+        #expect(TraceContextPropagator.parseTraceparent("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" + String(repeating: "-x", count: 50_000)) != nil)
+    }
 }
 
 @Suite("Resource")

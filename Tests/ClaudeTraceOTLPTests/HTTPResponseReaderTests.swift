@@ -112,6 +112,32 @@ struct HTTPResponseReaderTests {
         #expect(throws: HTTPReadError.self) { try read(text, step: 4096) }
     }
 
+    @Test("many small headers or interim responses past 64 KiB in all are refused, not collected without bound")
+    func headSizeInAll() {
+        let headers = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-A: b\r\n", count: 10_000) + "\r\n"
+        #expect(throws: HTTPReadError.self) { try read(headers, step: 4096) }
+        let interim = String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 3_000) + "HTTP/1.1 204 No Content\r\n\r\n"
+        #expect(throws: HTTPReadError.self) { try read(interim, step: 4096) }
+        var trailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+        trailers += String(repeating: "X-T: 1\r\n", count: 10_000) + "\r\n"
+        #expect(throws: HTTPReadError.self) { try read(trailers, step: 4096) }
+    }
+
+    @Test("a line at the head limit is read or refused the same way whatever the read size", arguments: [1, 7, 4096, 16_384])
+    func lineLimitIndependentOfReads(step: Int) throws {
+        let fits = "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 65_536 - 17 - 7 - 2 - 2) + "\r\n\r\n"
+        #expect(fits.utf8.count == 65_536)
+        #expect(try read(fits, step: step).header("x-big")?.count == 65_536 - 17 - 7 - 2 - 2)
+        let over = "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 65_536 - 17 - 7 - 2 - 1) + "\r\n\r\n"
+        #expect(throws: HTTPReadError.self) { try read(over, step: step) }
+    }
+
+    @Test("a status code must be three digits")
+    func statusDigits() {
+        #expect(throws: HTTPReadError.self) { try read("HTTP/1.1 +20 OK\r\n\r\n") }
+        #expect(throws: HTTPReadError.self) { try read("HTTP/1.1 -99 OK\r\n\r\n") }
+    }
+
     @Test("the request head carries the path, host, length and headers, and drops fields that would split it")
     func requestHead() throws {
         let url = try #require(URL(string: "http://collector:4318/v1/traces?x=1"))

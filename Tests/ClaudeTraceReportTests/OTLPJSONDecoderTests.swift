@@ -156,6 +156,20 @@ struct OTLPJSONDecoderTests {
         #expect(throws: JSONSyntaxError.self) { try OTLPJSONDecoder.decodeSpans(fromLine: Array(line.utf8)) }
     }
 
+    @Test("a map's dotted keys stop at 256 bytes, so a long key over many leaves cannot multiply memory")
+    func flattenedKeyLimit() throws {
+        let long = String(repeating: "k", count: 100_000)
+        let leaves = (0..<1_000).map { #"{"key":"l\#($0)","value":{"intValue":"1"}}"# }.joined(separator: ",")
+        let short = String(repeating: "s", count: 250)
+        let attributes = #"[{"key":"\#(long)","value":{"kvlistValue":{"values":[\#(leaves)]}}},"#
+            + #"{"key":"\#(short)","value":{"kvlistValue":{"values":[{"key":"ok","value":{"intValue":"2"}},{"key":"toolong","value":{"intValue":"3"}}]}}}]"#
+        let spans = try OTLPJSONDecoder.decodeSpans(fromLine: Array(Fixture.line(spanJSON: Fixture.spanJSON(attributes: attributes)).utf8))
+        let span = try #require(spans.first)
+        #expect(span.attributes[short + ".ok"] == .int(2))
+        #expect(span.attributes[short + ".toolong"] == nil)
+        #expect(span.attributes[long + ".l0"] == nil)
+    }
+
     @Test("rejects a line whose nesting is deeper than the limit instead of overflowing the stack")
     func deepNesting() {
         let unknownField = #"{"x":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"

@@ -88,4 +88,15 @@ struct ClaudeResponseDecodingTests {
         let data = try JSONEncoder().encode(value)
         #expect(try JSONDecoder().decode(ClaudeJSON.self, from: data) == value)
     }
+
+    @Test("JSON nested deeper than 256 levels is refused with a typed error, not a stack overflow", arguments: ["[", "{\"a\":"])
+    func deepNesting(opening: String) {
+        let text = String(repeating: opening, count: 100_000)
+        let error = #expect(throws: ClaudeJSONError.self) { try ClaudeJSON.parse(text) }
+        #expect(error?.message == "nested too deeply")
+        let tooDeep = String(repeating: "[", count: 257) + String(repeating: "]", count: 257)
+        #expect(throws: ClaudeJSONError.self) { try ClaudeJSON.parse(tooDeep) }
+        let allowed = String(repeating: "[", count: 256) + String(repeating: "]", count: 256)
+        #expect(throws: Never.self) { try ClaudeJSON.parse(allowed) }
+    }
 }

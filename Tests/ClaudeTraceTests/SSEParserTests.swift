@@ -123,6 +123,21 @@ struct SSEParserTests {
         }
     }
 
+    @Test("a line over the limit is refused whether it arrives in one chunk or in many")
+    func oversizedLineInOneChunk() {
+        let line = Array("data: \(String(repeating: "a", count: 200))\n\n".utf8)
+        var whole = ServerSentEventParser(maximumEventSize: 100)
+        #expect(throws: ServerSentEventError.eventTooLarge(limit: 100)) { _ = try whole.parse(line) }
+        var pieces = ServerSentEventParser(maximumEventSize: 100)
+        #expect(throws: ServerSentEventError.eventTooLarge(limit: 100)) {
+            for byte in line { _ = try pieces.parse([byte]) }
+        }
+        var comment = ServerSentEventParser(maximumEventSize: 100)
+        #expect(throws: ServerSentEventError.eventTooLarge(limit: 100)) {
+            _ = try comment.parse(Array(":\(String(repeating: "c", count: 200))\n".utf8))
+        }
+    }
+
     @Test("malformed events yield a typed error or are skipped, never a crash")
     func malformedEvents() throws {
         func decode(_ text: String) throws(ClaudeStreamDecodingError) -> ClaudeStreamEvent? {

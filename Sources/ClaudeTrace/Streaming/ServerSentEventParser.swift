@@ -33,7 +33,9 @@ public enum ServerSentEventError: Error, Sendable, Hashable {
 /// discarded. The parser works on bytes and copies each line at most once (when it spans
 /// chunks), so it runs at memory speed; decoding the data is the caller's, once per event.
 public struct ServerSentEventParser: Sendable {
-    /// The longest line or event accepted, in bytes.
+    /// The longest line, and the most `data:` bytes in one event, accepted (16 MiB by
+    /// default); past it ``feed(_:into:)`` throws ``ServerSentEventError/eventTooLarge(limit:)``,
+    /// wherever the chunks were cut. Memory stays within about twice this plus one chunk.
     public let maximumEventSize: Int
 
     private var partialLine: [UInt8] = []
@@ -106,6 +108,9 @@ public struct ServerSentEventParser: Sendable {
     }
 
     private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
+        // Checked here too, not only for a line held across chunks: the verdict on a line must
+        // not depend on where the transport cut the stream.
+        if line.count > maximumEventSize { throw .eventTooLarge(limit: maximumEventSize) }
         var line = line
         if isFirstLine {
             isFirstLine = false

@@ -46,6 +46,9 @@ public struct TraceState: Hashable, Sendable, CustomStringConvertible {
         for rawMember in headerValue.split(separator: ",", omittingEmptySubsequences: false) {
             let member = rawMember.trimmingSpacesAndTabs()
             if member.isEmpty { continue }
+            // Stop at the 33rd member: the duplicate check is quadratic, and a peer's header may
+            // hold any number of members.
+            guard entries.count < Self.maxMembers else { return nil }
             guard let equals = member.firstIndex(of: "=") else { return nil }
             let key = String(member[..<equals])
             let value = String(member[member.index(after: equals)...])
@@ -54,7 +57,6 @@ public struct TraceState: Hashable, Sendable, CustomStringConvertible {
             else { return nil }
             entries.append((key, value))
         }
-        guard entries.count <= Self.maxMembers else { return nil }
         self.entries = entries
     }
 

@@ -383,14 +383,20 @@ struct HTTPResponse {
     func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
 }
 
-/// Reads one response from a byte stream: the status line and headers (at most 64 KiB, 1xx
-/// interim responses skipped), then the body by `Content-Length`, chunked, or to the end of the
-/// stream, at most `maxBodySize` bytes of it.
+/// Reads one response from a byte stream: the status line and headers (at most 64 KiB in all,
+/// 1xx interim responses skipped and counted in it), then the body by `Content-Length`,
+/// chunked (each chunk-size line, and the trailers, also at most 64 KiB), or to the end of the
+/// stream, at most `maxBodySize` bytes of it. Every length from the peer is checked without
+/// arithmetic that could overflow, and the outcome does not depend on how the bytes are cut
+/// into reads.
 struct HTTPResponseReader<Source: HTTPByteSource> {
     var source: Source
     let maxBodySize: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where each read lands before its bytes join `buffer` (a read costs what it returns, not
+    /// the size of the largest read, even when a peer sends one byte at a time).
+    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
     static var maxHeadSize: Int { 64 * 1024 }
 
     init(source: Source, maxBodySize: Int) {
@@ -399,8 +405,9 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
     }
 
     mutating func read() throws(HTTPReadError) -> HTTPResponse {
-        var (status, isHTTP11, headers) = try readHead()
-        while (100..<200).contains(status) && status != 101 { (status, isHTTP11, headers) = try readHead() }
+        var headBudget = Self.maxHeadSize
+        var (status, isHTTP11, headers) = try readHead(budget: &headBudget)
+        while (100..<200).contains(status) && status != 101 { (status, isHTTP11, headers) = try readHead(budget: &headBudget) }
         var response = HTTPResponse(status: status, headers: headers, body: Data(), bodyTooLarge: false, keepAlive: false)
         let connection = response.header("connection")?.lowercased() ?? ""
         var keepAlive = isHTTP11 ? !connection.contains("close") : connection.contains("keep-alive")
@@ -425,15 +432,16 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
 
     private var malformed: HTTPReadError { HTTPReadError(kind: .malformed, beforeResponse: false) }
 
-    private mutating func readHead() throws(HTTPReadError) -> (Int, Bool, [(name: String, value: String)]) {
-        let statusLine = try readLine()
+    /// A status line and its headers, their line endings included, in what is left of `budget`.
+    private mutating func readHead(budget: inout Int) throws(HTTPReadError) -> (Int, Bool, [(name: String, value: String)]) {
+        let statusLine = try readLine(budget: &budget)
         let parts = statusLine.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: true)
         guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
-              let status = Int(String(decoding: parts[1], as: UTF8.self)) else { throw malformed }
+              let status = Self.number(parts[1], radix: 10) else { throw malformed }
         let isHTTP11 = !parts[0].elementsEqual(Array("HTTP/1.0".utf8))
         var headers: [(name: String, value: String)] = []
         while true {
-            let line = try readLine()
+            let line = try readLine(budget: &budget)
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw malformed }
             let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
@@ -445,12 +453,14 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
 
     private mutating func readChunkedBody(into response: inout HTTPResponse) throws(HTTPReadError) {
         while true {
-            let line = try readLine()
+            var lineBudget = Self.maxHeadSize
+            let line = try readLine(budget: &lineBudget)
             var digits = line.prefix { $0 != UInt8(ascii: ";") }
             while digits.last == UInt8(ascii: " ") || digits.last == UInt8(ascii: "\t") { digits.removeLast() }
             guard let size = Self.number(digits, radix: 16) else { throw malformed }
             if size == 0 {
-                while try !readLine().isEmpty {}  // trailers
+                var trailerBudget = Self.maxHeadSize
+                while try !readLine(budget: &trailerBudget).isEmpty {}
                 return
             }
             // `size` may be anything up to Int.max: compare without adding.
@@ -460,7 +470,8 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
                 return
             }
             response.body.append(try readBytes(size))
-            guard try readLine().isEmpty else { throw malformed }
+            var endBudget = Self.maxHeadSize
+            guard try readLine(budget: &endBudget).isEmpty else { throw malformed }
         }
     }
 
@@ -499,18 +510,22 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
         return value
     }
 
-    /// One line without its CRLF (or bare LF).
-    private mutating func readLine() throws(HTTPReadError) -> ArraySlice<UInt8> {
+    /// One line without its CRLF (or bare LF); the line with its ending must fit in `budget`,
+    /// which is charged for it. The verdict depends on the line alone, never on how much of
+    /// the stream the reads so far happened to bring.
+    private mutating func readLine(budget: inout Int) throws(HTTPReadError) -> ArraySlice<UInt8> {
         var scanned = 0  // bytes after `start` known to hold no newline (`fill` may move `start`)
         while true {
             if let newline = buffer[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
+                guard newline - start < budget else { throw malformed }
+                budget -= newline + 1 - start
                 let end = newline > start && buffer[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
                 let line = buffer[start..<end]
                 start = newline + 1
                 return line
             }
             scanned = buffer.count - start
-            guard scanned < Self.maxHeadSize else { throw malformed }
+            guard scanned < budget else { throw malformed }
             guard try fill() else { throw HTTPReadError(kind: .closed, beforeResponse: false) }
         }
     }
@@ -532,17 +547,13 @@ struct HTTPResponseReader<Source: HTTPByteSource> {
             buffer.removeFirst(start)
             start = 0
         }
-        let chunk = 16 * 1024
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         var source = self.source
-        let result = buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(HTTPReadError) in try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[old...])) }
+        let result = readBuffer.withUnsafeMutableBytes { raw in
+            Result { () throws(HTTPReadError) in try source.read(into: raw) }
         }
         self.source = source
-        let read = (try? result.get()) ?? 0
-        buffer.removeLast(chunk - read)
-        _ = try result.get()
+        let read = try result.get()
+        buffer.append(contentsOf: readBuffer[..<read])
         return read > 0
     }
 }

@@ -73,6 +73,11 @@ extension OTLPLineDecoder {
     /// `AttributeValueDepthLimit` default is 64, and real attributes are flat.
     static let maximumValueDepth = 64
 
+    /// The longest dotted key a `kvlistValue` is flattened into; a member past it is dropped.
+    /// Every leaf of a map carries its ancestors' keys, so without a bound one long key over
+    /// many small leaves would cost their product (a 1 MiB key over 30,000 leaves: 30 GB).
+    static let maximumFlattenedKeyLength = 256
+
     /// Reads a `[KeyValue]` list into `attributes`; a `kvlistValue` is flattened into dotted
     /// keys, an empty value is dropped, a repeated key keeps its last value.
     mutating func decodeAttributes(into attributes: inout Attributes) throws(JSONSyntaxError) {
@@ -86,7 +91,9 @@ extension OTLPLineDecoder {
 
     private static func store(_ value: DecodedAnyValue, at key: String, in attributes: inout Attributes) {
         if case .keyValueList(let members) = value {
-            for member in members { store(member.value, at: key + "." + member.key, in: &attributes) }
+            for member in members where key.utf8.count + 1 + member.key.utf8.count <= maximumFlattenedKeyLength {
+                store(member.value, at: key + "." + member.key, in: &attributes)
+            }
         } else if let attribute = value.attributeValue {
             attributes[key] = attribute
         }

@@ -17,7 +17,8 @@ import ClaudeTrace
 /// ``JSONSyntaxError`` and yields no span at all.
 ///
 /// Attributes: `kvlistValue` is **flattened** into dotted keys (`{"key":"http","value":
-/// {"kvlistValue":{"values":[{"key":"method",…}]}}}` becomes `http.method`), recursively.
+/// {"kvlistValue":{"values":[{"key":"method",…}]}}}` becomes `http.method`), recursively; a
+/// member whose dotted key would pass 256 bytes is dropped.
 /// `bytesValue` is kept as its base64 text in a string. An empty value (`{}`) drops the
 /// attribute. Arrays become the matching homogeneous array (ints and doubles mixed become
 /// doubles); any other array (mixed types, nested arrays or maps) becomes a string array of
