@@ -17,26 +17,11 @@ let package = Package(
         .target(name: "LibFuzzerDriver", path: "Sources/LibFuzzerDriver"),
         // Starts the driver; splits an input into a byte stream and the sizes of its pieces.
         .target(name: "FuzzSupport", dependencies: ["LibFuzzerDriver"], path: "Sources/FuzzSupport"),
-        .executableTarget(
-            name: "fuzz-http-response",
-            dependencies: ["FuzzSupport", .product(name: "ClaudeTraceOTLP", package: "claude-trace")],
-            path: "Sources/fuzz-http-response"),
-        .executableTarget(
-            name: "fuzz-sse",
-            dependencies: ["FuzzSupport", .product(name: "ClaudeTrace", package: "claude-trace")],
-            path: "Sources/fuzz-sse"),
-        .executableTarget(
-            name: "fuzz-otlp-json",
-            dependencies: ["FuzzSupport", .product(name: "ClaudeTraceReport", package: "claude-trace")],
-            path: "Sources/fuzz-otlp-json"),
-        .executableTarget(
-            name: "fuzz-claude-json",
-            dependencies: ["FuzzSupport", .product(name: "ClaudeTrace", package: "claude-trace")],
-            path: "Sources/fuzz-claude-json"),
-        .executableTarget(
-            name: "fuzz-trace-context",
-            dependencies: ["FuzzSupport", .product(name: "ClaudeTraceCore", package: "claude-trace")],
-            path: "Sources/fuzz-trace-context"),
+        fuzzTarget("fuzz-http-response", parsing: "ClaudeTraceOTLP"),
+        fuzzTarget("fuzz-sse", parsing: "ClaudeTrace"),
+        fuzzTarget("fuzz-otlp-json", parsing: "ClaudeTraceReport"),
+        fuzzTarget("fuzz-claude-json", parsing: "ClaudeTrace"),
+        fuzzTarget("fuzz-trace-context", parsing: "ClaudeTraceCore"),
         // Writes corpus/ from the library's own output (see its header); not a fuzz target.
         .executableTarget(
             name: "make-seeds",
@@ -45,3 +30,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// A fuzz target in Sources/NAME that reaches its parser through `@testable import PRODUCT`.
+func fuzzTarget(_ name: String, parsing product: String) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["FuzzSupport", .product(name: product, package: "claude-trace")], path: "Sources/\(name)")
+}
