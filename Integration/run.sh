@@ -16,6 +16,9 @@ fi
 (cd "$root" && swift build --product integration-probe && swift build --product claude-trace)
 export PROBE_BIN="$root/.build/debug/integration-probe"
 export CLAUDE_TRACE_BIN="$root/.build/debug/claude-trace"
+# The Hummingbird app of the swift-distributed-tracing backend (its own package).
+(cd "$here/Tracing" && swift build --product tracing-e2e)
+export TRACING_E2E_BIN="$here/Tracing/.build/debug/tracing-e2e"
 
 cd "$here"
 "$work/venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

@@ -180,8 +180,12 @@ public struct Span: Sendable {
         provider.onEnd(state.unsafelyUnwrapped)
     }
 
-    /// The span current in this task (set by `withSpan`), if any.
-    public static var current: Span? { CurrentSpan.value }
+    /// The span current in this task (set by `withSpan`, or by the API an installed
+    /// ``SpanBridge`` follows), if any.
+    public static var current: Span? {
+        guard let installed = InstalledBridge.shared.load() else { return CurrentSpan.value }
+        return current(bridged: installed.bridge.currentBridgedSpan())
+    }
 }
 
 /// The task-local that carries the current span through `await`, `async let`, task groups and
