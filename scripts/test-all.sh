@@ -13,6 +13,9 @@ echo "== concurrency tests under the thread sanitizer"
 swift test --scratch-path .build-tsan --sanitize=thread \
   --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests|SpanTests'
 
+echo "== the swift-distributed-tracing backend (Integration/Tracing, its own package)"
+(cd Integration/Tracing && swift build --build-tests && swift test --skip-build)
+
 echo "== fuzzing the parsers"
 bash Integration/Fuzz/run.sh 20
 

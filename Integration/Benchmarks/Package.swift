@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "claude-trace", path: "../.."),
+        // ClaudeTrace as a swift-distributed-tracing backend (W1b-sdt).
+        .package(name: "claude-trace-tracing", path: "../Tracing"),
         // The peer, at the version the figures in docs/benchmarks.md were taken with. Only its
         // OTLP/HTTP exporter is built (the gRPC one is not compared).
         .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
@@ -31,17 +33,25 @@ let package = Package(
         .target(name: "CountingAllocator", path: "Sources/CountingAllocator"),
         // Timing, memory, the result format, a minimal HTTP client and the discarding exporter.
         .target(name: "BenchmarkSupport", dependencies: ["CountingAllocator"], path: "Sources/BenchmarkSupport"),
+        // The workloads written against swift-distributed-tracing, run by both backends.
+        .target(
+            name: "TracingWorkloads",
+            dependencies: ["BenchmarkSupport", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            path: "Sources/TracingWorkloads"),
         .target(
             name: "ClaudeTraceWorkloads",
             dependencies: [
                 "BenchmarkSupport",
+                "TracingWorkloads",
                 .product(name: "ClaudeTrace", package: "claude-trace"),
+                .product(name: "ClaudeTraceTracing", package: "claude-trace-tracing"),
             ],
             path: "Sources/ClaudeTraceWorkloads"),
         .target(
             name: "SwiftOTelWorkloads",
             dependencies: [
                 "BenchmarkSupport",
+                "TracingWorkloads",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),

@@ -21,7 +21,7 @@ RUN = HERE / "Benchmarks" / "run.sh"
 # The span workloads, W3 to W5 and the refcount counts for both libraries; of the pipeline, the
 # collector's ceiling, our burst into a queue that holds it, and swift-otel's JSON mode (W2b's rate
 # search takes minutes and a release build to mean anything).
-ONLY = "floor,W1,W1b,W1c,W1-alone,W1-refcounts,W3,W4,W5,W2a:claude-trace,W2-json:swift-otel"
+ONLY = "floor,W1,W1b,W1b-sdt,W1c,W1-alone,W1-refcounts,W3,W4,W5,W2a:claude-trace,W2-json:swift-otel"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def result(run, workload, library):
 
 @pytest.mark.parametrize("workload,library", [
     ("floor", "floor"), ("W1", "claude-trace"), ("W1", "swift-otel"), ("W1b", "claude-trace"),
-    ("W1b", "swift-otel"), ("W1c", "claude-trace"), ("W1c", "swift-otel"), ("W1-alone", "claude-trace"),
+    ("W1b", "swift-otel"), ("W1b-sdt", "claude-trace"), ("W1c", "claude-trace"), ("W1c", "swift-otel"), ("W1-alone", "claude-trace"),
     ("W1-refcounts", "claude-trace"), ("W1-refcounts", "swift-otel"), ("W3", "claude-trace"),
     ("W3", "foundation"), ("W3-protobuf", "claude-trace"), ("W4", "claude-trace"), ("W5", "claude-trace"),
     ("W5", "swift-otel"), ("ceiling", "collector"), ("ceiling-json", "collector"), ("W2a", "claude-trace"),
@@ -55,7 +55,7 @@ def test_every_workload_ran(run, workload, library):
     assert any(key in metrics for key in timing), metrics
 
 
-@pytest.mark.parametrize("workload", ["W1", "W1b"])
+@pytest.mark.parametrize("workload", ["W1", "W1b", "W1b-sdt"])
 def test_our_spans_are_exported_or_counted_as_dropped(run, workload):
     metrics = result(run, workload, "claude-trace")
     assert metrics["spans"] > 0

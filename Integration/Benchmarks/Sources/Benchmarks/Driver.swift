@@ -35,6 +35,9 @@ final class Driver {
                 steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
                 steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
             }
+            // swift-otel's W1b loop with ClaudeTrace as the swift-distributed-tracing backend:
+            // its peer figure is swift-otel's W1b.
+            steps.append(Step(workload: "W1b-sdt", library: "claude-trace", arguments: ["--spans", spans]))
             steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
             // W3 too: its best round within one process is steady, but one process in a few
             // runs all its rounds a third slower (not the code: both builds of an A/B do it,
@@ -77,7 +80,7 @@ final class Driver {
         return steps
     }
 
-    /// Rounds of the span workloads (W1, W1b, W1c and W1 with no processor), of W3 and of our W2b.
+    /// Rounds of the span workloads (W1, W1b, W1b-sdt, W1c and W1 with no processor), of W3 and of our W2b.
     var rounds: Int { quick ? 1 : 3 }
 
     /// Replaces the results of a workload run in several rounds by its median run (by its

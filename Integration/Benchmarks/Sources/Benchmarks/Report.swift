@@ -92,6 +92,11 @@ struct Report {
         add("W1b nesting", "ns/pair", Self.opt(w1b, 1), Self.opt(w1bPeer, 1),
             [times(w1bPeer, over: w1b, "faster"), times(w1b, over: nestedFloor, "nested floor")].filter { !$0.isEmpty }.joined(separator: "; "))
         add("", "dropped of spans", dropped("W1b", "dropped", "claude-trace"), dropped("W1b", "dropped", "swift-otel"))
+        if let sdt = ours("W1b-sdt", "ns_per_pair") {
+            add("W1b through swift-distributed-tracing", "ns/pair", Self.fixed(sdt, 1), Self.opt(w1bPeer, 1),
+                [times(w1bPeer, over: sdt, "faster"), times(sdt, over: w1b, "our own API")].filter { !$0.isEmpty }.joined(separator: "; "))
+            add("", "dropped of spans", dropped("W1b-sdt", "dropped", "claude-trace"), dropped("W1b", "dropped", "swift-otel"))
+        }
 
         let w1c = ours("W1c", "ns_per_span"), w1cPeer = peer("W1c", "ns_per_span")
         add("W1c unsampled", "ns/span", Self.opt(w1c, 1), Self.opt(w1cPeer, 1), times(w1cPeer, over: w1c, "faster"))
@@ -213,6 +218,10 @@ struct Report {
         check("W1 mallocs per span (producing thread)", "≤ 2", ours("W1", "mallocs_per_span_producer"), format: { Self.fixed($0, 2) }) { $0 <= 2.005 }
         check("W1b vs nested floor", "≤ 2.5× nested floor",
               ours("W1b", "ns_per_pair").flatMap { w in nestedFloor.map { w / $0 } }, format: { Self.ratio($0) }) { $0 <= 2.5 }
+        check("W1b-sdt vs swift-otel's W1b", "≥ 10× faster",
+              ours("W1b-sdt", "ns_per_pair").flatMap { w in peer("W1b", "ns_per_pair").map { $0 / w } }, format: { Self.ratio($0) }) { $0 >= 10 }
+        check("W1b-sdt spans dropped (every round)", "0", ours("W1b-sdt", "dropped_most_in_a_round") ?? ours("W1b-sdt", "dropped"),
+              format: { Self.count($0) }) { $0 == 0 }
         check("W1c unsampled", "< 60 ns/span", ours("W1c", "ns_per_span"), format: { "\(Self.fixed($0, 1)) ns" }) { $0 < 60 }
         if let ours = ours("W2a", "accepted_per_second") {
             check("W2a vs swift-otel", "≥ 10× accepted spans/s", peer("W2a", "accepted_per_second").map { ours / $0 }, format: { Self.ratio($0) }) { $0 >= 10 }

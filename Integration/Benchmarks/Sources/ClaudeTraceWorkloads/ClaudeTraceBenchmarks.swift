@@ -32,6 +32,7 @@ public enum ClaudeTraceBenchmarks {
         case "W1-alone": return [await rootSpansAlone(spans)]
         case "W1-refcounts": return [await referenceCountsPerSpan(100_000)]
         case "W1b": return [await nestedPairs(spans / 2)]
+        case "W1b-sdt": return [await nestedPairsThroughDistributedTracing(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
         case "W3":
             return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 200),

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Tracing
+import TracingWorkloads
 
 extension SwiftOTelBenchmarks {
     struct PipelineRun: Sendable {

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Tracing
+import TracingWorkloads
 
 /// Every workload that applies, run on swift-otel 1.6.0.
 public enum SwiftOTelBenchmarks {
@@ -96,20 +97,6 @@ public enum SwiftOTelBenchmarks {
 
     static func allocationsPerSpan(_ count: Int) async -> Double {
         await SwiftOTelSetup.run(CountedSpans(count: count), tally: DiagnosticTally())
-    }
-
-    struct NestedPairs: TracerWorkload {
-        let count: Int
-        func run<T: Tracer>(_ tracer: T) async -> Double {
-            nanosecondsPerOperation(count, warmUp: count / 10) { index in
-                tracer.withSpan("parent", context: .topLevel) { parent in
-                    setEightAttributes(parent, index)
-                    tracer.withSpan("child") { child in
-                        setEightAttributes(child, index)
-                    }
-                }
-            }
-        }
     }
 
     static func nestedPairs(_ count: Int) async -> WorkloadResult {

@@ -4,6 +4,7 @@ import OTel
 import ServiceLifecycle
 import Synchronization
 import Tracing
+import TracingWorkloads
 
 /// What swift-otel's diagnostic log said: it reports dropped spans only there (a warning with
 /// `dropped_count` per export cycle) and failed exports likewise.
@@ -96,34 +97,4 @@ struct SwiftOTelSetup {
         _ = try? await running.value
         return result
     }
-}
-
-/// A workload that runs against any tracer.
-protocol TracerWorkload: Sendable {
-    associatedtype Output: Sendable
-    func run<T: Tracer>(_ tracer: T) async -> Output
-}
-
-/// Sets the 8 attributes of every benchmark span: 3 strings, 4 integers, 1 double, under one
-/// lock (`updateAttributes`), the cheapest way swift-otel offers.
-@inline(__always)
-func setEightAttributes(_ span: some Span, _ index: Int) {
-    span.updateAttributes { attributes in
-        attributes["http.request.method"] = "GET"
-        attributes["url.path"] = "/v1/messages"
-        attributes["gen_ai.request.model"] = "claude-sonnet-4-6"
-        attributes["http.response.status_code"] = 200
-        attributes["iteration"] = index
-        attributes["gen_ai.request.max_tokens"] = 512
-        attributes["claude.retries"] = 3
-        attributes["claude.cost.usd"] = 0.25
-    }
-}
-
-/// One benchmark span: a root span named `name` with the 8 attributes, ended.
-@inline(__always)
-func endRootSpan(_ tracer: some Tracer, _ name: String, _ index: Int) {
-    let span = tracer.startSpan(name, context: .topLevel)
-    setEightAttributes(span, index)
-    span.end()
 }
