@@ -63,3 +63,25 @@ struct SpanBridgeTests {
         span.end()
     }
 }
+
+@Suite("Attributes replaced as a whole")
+struct ReplaceAttributesTests {
+    @Test("replaceAttributes keeps only the new set, within the count limit, and is ignored after end")
+    func replaces() async throws {
+        let (provider, exporter) = makeTestProvider(limits: SpanLimits(attributeCountLimit: 2))
+        let span = provider.tracer("tests").startSpan("replaced", attributes: ["old": 1])
+        span.replaceAttributes(["a": 1, "b": 2, "c": 3])
+        #expect(span.attributes.all == ["a": 1, "b": 2])
+        span.end()
+        span.replaceAttributes(["late": true])
+        let data = try #require(await exported(provider, exporter).first)
+        #expect(data.attributes == ["a": 1, "b": 2])
+        #expect(data.droppedAttributesCount == 1)
+    }
+
+    @Test("of a repeated key in the pairs, the last value is kept, in the first one's place")
+    func repeatedKeys() {
+        let attributes = Attributes([("k", 1), ("other", "x"), ("k", 2)])
+        #expect(attributes == ["k": 2, "other": "x"])
+    }
+}

@@ -8,9 +8,14 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
     public init() { storage = [] }
 
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
-        // The literal's own array becomes the storage: labels do not change a tuple's layout.
-        // Building 8 attributes this way instead of key by key took an unsampled span from
-        // 490 ns to well under half of that (perf: the key-by-key search was 40% of it).
+        self.init(elements)
+    }
+
+    /// Attributes from key-value pairs, in their order; of a repeated key, the last value is kept.
+    public init(_ elements: [(String, AttributeValue)]) {
+        // The array becomes the storage: labels do not change a tuple's layout. Building 8
+        // attributes this way instead of key by key took an unsampled span from 490 ns to well
+        // under half of that (perf: the key-by-key search was 40% of it).
         storage = unsafeBitCast(elements, to: [Element].self)
         if Self.hasDuplicateKeys(storage) {
             var unique = Attributes()

@@ -97,6 +97,17 @@ public struct Span: Sendable {
         }
     }
 
+    /// Replaces all the span's attributes under one lock, within its limits (a key beyond the
+    /// count limit is dropped and counted): for an API whose spans set their attributes as a
+    /// whole, such as swift-distributed-tracing's.
+    public func replaceAttributes(_ attributes: Attributes) {
+        change { fields, provider in
+            let (limited, dropped) = attributes.limited(by: provider.limits.spanAttributes)
+            fields.attributes = limited
+            fields.droppedAttributesCount += dropped
+        }
+    }
+
     private func removeAttribute(_ key: String) {
         change { fields, _ in fields.attributes[key] = nil }
     }

@@ -96,6 +96,11 @@ struct Report {
             add("W1b through swift-distributed-tracing", "ns/pair", Self.fixed(sdt, 1), Self.opt(w1bPeer, 1),
                 [times(w1bPeer, over: sdt, "faster"), times(sdt, over: w1b, "our own API")].filter { !$0.isEmpty }.joined(separator: "; "))
             add("", "dropped of spans", dropped("W1b-sdt", "dropped", "claude-trace"), dropped("W1b", "dropped", "swift-otel"))
+            if let api = ours("W1b-sdt", "ns_per_pair_noop_tracer") {
+                add("", "ns/pair on NoOpTracer", Self.fixed(api, 1), "", "the API's own cost: no backend at all")
+                add("", "ns/pair the backend adds", Self.fixed(sdt - api, 1), Self.opt(w1bPeer.map { $0 - api }, 1),
+                    times(w1bPeer.map { $0 - api }, over: sdt - api, "less"))
+            }
         }
 
         let w1c = ours("W1c", "ns_per_span"), w1cPeer = peer("W1c", "ns_per_span")
@@ -220,6 +225,11 @@ struct Report {
               ours("W1b", "ns_per_pair").flatMap { w in nestedFloor.map { w / $0 } }, format: { Self.ratio($0) }) { $0 <= 2.5 }
         check("W1b-sdt vs swift-otel's W1b", "≥ 10× faster",
               ours("W1b-sdt", "ns_per_pair").flatMap { w in peer("W1b", "ns_per_pair").map { $0 / w } }, format: { Self.ratio($0) }) { $0 >= 10 }
+        if let api = ours("W1b-sdt", "ns_per_pair_noop_tracer") {
+            check("W1b-sdt backend cost vs swift-otel's (each less NoOpTracer)", "≥ 10× less",
+                  ours("W1b-sdt", "ns_per_pair").flatMap { w in peer("W1b", "ns_per_pair").map { ($0 - api) / (w - api) } },
+                  format: { Self.ratio($0) }) { $0 >= 10 }
+        }
         check("W1b-sdt spans dropped (every round)", "0", ours("W1b-sdt", "dropped_most_in_a_round") ?? ours("W1b-sdt", "dropped"),
               format: { Self.count($0) }) { $0 == 0 }
         check("W1c unsampled", "< 60 ns/span", ours("W1c", "ns_per_span"), format: { "\(Self.fixed($0, 1)) ns" }) { $0 < 60 }

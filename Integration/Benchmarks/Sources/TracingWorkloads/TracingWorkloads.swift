@@ -53,3 +53,9 @@ public struct NestedPairs: TracerWorkload {
         }
     }
 }
+
+/// W1b's loop on swift-distributed-tracing's `NoOpTracer`: what the API itself costs per pair
+/// (building the attribute dictionaries, binding `ServiceContext`), with no backend at all.
+public func nestedPairsWithoutBackend(_ count: Int) async -> Double {
+    await NestedPairs(count: count).run(NoOpTracer())
+}

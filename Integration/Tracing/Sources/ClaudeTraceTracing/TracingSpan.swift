@@ -26,16 +26,20 @@ public struct TracingSpan: Tracing.Span {
     public var isRecording: Bool { span.isRecording }
 
     /// The span's attributes. Setting them replaces them all: a key left out is removed.
+    ///
+    /// swift-distributed-tracing sets attributes by reading them all, changing the copy and
+    /// writing it back (`span.attributes["k"] = v`, `updateAttributes`), so the copy read here
+    /// has room for 8 more: without it, the dictionary grew 4 times as a span's first 8 were set
+    /// (12% of a nested pair through swift-distributed-tracing, perf on W1b-sdt).
     public var attributes: SpanAttributes {
         get {
-            var attributes = SpanAttributes()
-            for (key, value) in span.attributes.all { attributes.set(key, value: SpanAttribute(value)) }
-            return attributes
+            let current = span.attributes.all
+            var attributes = [String: SpanAttribute](minimumCapacity: current.count + 8)
+            for (key, value) in current { attributes[key] = SpanAttribute(value) }
+            return SpanAttributes(attributes)
         }
         nonmutating set {
-            let attributes = Attributes(newValue)
-            for key in span.attributes.all.keys where attributes[key] == nil { span.attributes[key] = nil }
-            span.setAttributes(attributes)
+            span.replaceAttributes(Attributes(newValue))
         }
     }
 
@@ -92,10 +96,12 @@ extension Attributes {
     /// swift-distributed-tracing's attributes as ClaudeTrace's: 32-bit integers widen to 64, a
     /// `CustomStringConvertible` value becomes its description.
     init(_ attributes: SpanAttributes) {
-        self.init()
+        var elements: [(String, AttributeValue)] = []
+        elements.reserveCapacity(attributes.count)
         attributes.forEach { key, attribute in
-            if let value = AttributeValue(attribute) { self[key] = value }
+            if let value = AttributeValue(attribute) { elements.append((key, value)) }
         }
+        self.init(elements)
     }
 }
 
