@@ -184,3 +184,27 @@ def test_usage_mistakes_exit_2_with_the_usage(cli, arguments):
 def test_every_command_has_help(cli, command):
     result = run(cli, command, "--help")
     assert result.stdout.startswith(f"usage: claude-trace {command}")
+
+
+@pytest.mark.parametrize("content,reason", [
+    ("", "holds no line"),
+    ("not json\n{\"resourceSpans\": \"oops\"}\n", "none of the 2 lines"),
+])
+def test_report_on_a_file_without_a_span_exits_1_and_says_why(cli, tmp_path, content, reason):
+    path = tmp_path / "traces.jsonl"
+    path.write_text(content)
+    result = run(cli, "report", path, expect=1)
+    assert reason in result.stderr and str(path) in result.stderr
+    assert result.stdout == ""
+
+
+def test_report_counts_skipped_lines_in_words(cli, demo, tmp_path):
+    path = tmp_path / "one-bad.jsonl"
+    path.write_text((demo[0] / "traces.jsonl").read_text() + "not json\n")
+    result = run(cli, "report", path)
+    assert "skipped 1 unreadable line;" in result.stderr
+
+
+def test_version(cli):
+    for flag in ("--version", "-V"):
+        assert run(cli, flag).stdout.startswith("claude-trace 0.")

@@ -1,3 +1,4 @@
+import ClaudeTraceCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,7 @@ enum ClaudeTraceCommand {
             commands:
             \(lines.joined(separator: "\n"))
 
-            Run `claude-trace COMMAND --help` for a command's options.
+            Run `claude-trace COMMAND --help` for a command's options, `claude-trace --version` for the version.
             """
     }
 
@@ -36,6 +37,10 @@ enum ClaudeTraceCommand {
         guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
             print(usage)
             exit(arguments.isEmpty ? 2 : 0)
+        }
+        if ["--version", "-V", "version"].contains(name) {
+            print("claude-trace \(Resource.sdkVersion)")
+            exit(0)
         }
         guard let command = subcommands.first(where: { $0.name == name }) else {
             printError("claude-trace: unknown command \"\(name)\"\n\n\(usage)")

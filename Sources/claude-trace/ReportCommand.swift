@@ -30,12 +30,31 @@ enum ReportCommand: Subcommand {
             throw UsageError("\(error)")
         }
         let report = try ClaudeCallReport.make(from: parsed.positionals, timeRange: timeRange)
+        let files = parsed.positionals.joined(separator: ", ")
+        guard report.file.spans > 0 else {
+            let found = report.file.lines == 0
+                ? "\(files) holds no line"
+                : "none of the \(counted(report.file.lines, "line")) in \(files) holds a valid OTLP-JSON span"
+            printError("claude-trace report: \(found)\(badLineSummary(report.file))")
+            return 1
+        }
         print(parsed.has("--json") ? report.jsonString() : report.dashboard())
         if report.file.badLines > 0 {
-            printError("claude-trace report: skipped \(report.file.badLines) unreadable line(s)\(report.file.truncatedLastLine ? " (the last one was truncated)" : "")")
+            printError("claude-trace report: skipped \(counted(report.file.badLines, "unreadable line"))\(badLineSummary(report.file))")
         }
         return 0
     }
+}
+
+/// `1 line`, `2 lines`.
+func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+/// Why the first bad line was skipped, and whether the last one was cut off.
+private func badLineSummary(_ file: ClaudeCallReport.FileSection) -> String {
+    var text = ""
+    if let first = file.badLineDetails.first { text += "; line \(first.line) of \(first.file): \(first.reason)" }
+    if file.truncatedLastLine { text += " (the last line was truncated)" }
+    return text
 }
 
 /// `claude-trace find`: the whole trace holding a span with a given id.
