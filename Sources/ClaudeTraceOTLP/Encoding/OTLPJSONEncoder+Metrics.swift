@@ -1,9 +1,16 @@
 import ClaudeTraceCore
 
-// `ExportMetricsServiceRequest` in OTLP-JSON: lowerCamelCase names, 64-bit integers
-// (`timeUnixNano`, `count`, `bucketCounts`, `asInt`) as decimal strings, the temporality as an
-// integer, doubles as numbers (NaN and infinities as strings).
+// `ExportMetricsServiceRequest` in OTLP-JSON: lowerCamelCase names, timestamps as decimal
+// strings, the temporality as an integer, doubles as numbers (NaN and infinities as strings).
 // https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
+//
+// One deliberate departure from the canonical printer: a histogram's `count` and
+// `bucketCounts` and a sum's `asInt` are JSON numbers, not strings. The proto3 JSON mapping lets
+// a parser take either for a 64-bit integer, and the official parsers (protobuf's
+// `json_format`, the collector's) do; but rotel (0.1.x, serde-generated decoders) drops a
+// histogram whose counts are strings ("DataType: Empty") and a point whose `asInt` is one.
+// These values are counts, exact as JSON numbers up to 2^53; timestamps, which are larger,
+// stay strings, and rotel reads them.
 
 extension OTLPJSONEncoder: OTLPMetricEncoding {
     /// Appends one `ExportMetricsServiceRequest` holding `batch` to `buffer`.
@@ -67,9 +74,8 @@ extension JSONWriter {
                     write(",\"asDouble\":")
                     writeDouble(value)
                 case .int(let value):
-                    write(",\"asInt\":\"")
+                    write(",\"asInt\":")
                     writeDecimal(value)
-                    write(UInt8(ascii: "\""))
                 }
                 appendAttributesField(point.attributes, leadingComma: true)
                 write(UInt8(ascii: "}"))
@@ -82,16 +88,14 @@ extension JSONWriter {
             for (index, point) in points.enumerated() {
                 if index > 0 { write(UInt8(ascii: ",")) }
                 appendTimes(point.startTimeNanoseconds, point.timeNanoseconds)
-                write(",\"count\":\"")
+                write(",\"count\":")
                 writeDecimal(point.count)
-                write("\",\"sum\":")
+                write(",\"sum\":")
                 writeDouble(point.sum)
                 write(",\"bucketCounts\":[")
                 for (bucket, count) in point.bucketCounts.enumerated() {
                     if bucket > 0 { write(UInt8(ascii: ",")) }
-                    write(UInt8(ascii: "\""))
                     writeDecimal(count)
-                    write(UInt8(ascii: "\""))
                 }
                 write("],\"explicitBounds\":[")
                 for (bound, value) in point.explicitBounds.enumerated() {
