@@ -17,8 +17,9 @@ struct SeriesTable<State: Sendable>: Sendable {
     /// Applies `update` to the series of `attributes`, creating it with `make` when new.
     @inline(__always)
     mutating func update(_ attributes: MetricAttributes, make: () -> State, _ update: (inout State) -> Void) {
-        if series[attributes] != nil {
-            update(&series[attributes]!)
+        // One hash lookup on the common path, a series that exists.
+        if let index = series.index(forKey: attributes) {
+            update(&series.values[index])
             return
         }
         var key = attributes

@@ -310,7 +310,8 @@ private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
 }
 
 /// The file exporter writes metrics too: one `ExportMetricsServiceRequest` per line, in
-/// OTLP-JSON, cumulative. Give metrics a file of their own (`metrics.jsonl`).
+/// OTLP-JSON, cumulative. Give metrics a file of their own (`metrics.jsonl`). Its
+/// ``statistics`` count data points where they say spans.
 extension OTLPFileExporter: MetricExporter {
     /// Appends the batch as one line; an empty batch writes nothing.
     public func export(_ batch: MetricBatch) async -> ExportResult {
