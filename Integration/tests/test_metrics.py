@@ -161,3 +161,31 @@ def test_metrics_are_retried_when_the_collector_is_down_and_the_demo_still_finis
     # The spans still arrived, and the demo printed its dashboard.
     assert any(r["path"] == "/v1/traces" for r in server.requests)
     assert (tmp_path / "prometheus.txt").read_text().count("claude_client_errors_total{") >= 1
+
+
+def test_delta_exports_add_up_to_the_spans_totals(cli, capture_server, tmp_path):  # noqa: F811
+    server = capture_server()
+    run_demo(cli, tmp_path, f"http://127.0.0.1:{server.port}", "http/protobuf",
+             {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "delta", "OTEL_METRIC_EXPORT_INTERVAL": "100"})
+    messages = [metrics_message(r) for r in server.requests if r["path"] == "/v1/metrics"]
+    assert messages
+    input_tokens = calls = 0
+    previous_end = None
+    for message in messages:
+        metrics = points_by_metric(message)
+        for metric, _ in metrics.values():
+            kind = metric.WhichOneof("data")
+            assert getattr(metric, kind).aggregation_temporality == 1, "delta"
+        if "gen_ai.client.operation.duration" in metrics:
+            points = metrics["gen_ai.client.operation.duration"][1]
+            calls += sum(p.count for p in points)
+            starts = {p.start_time_unix_nano for p in points}
+            if previous_end is not None:
+                assert min(starts) >= previous_end, "delta intervals do not overlap"
+            previous_end = max(p.time_unix_nano for p in points)
+        if "gen_ai.client.token.usage" in metrics:
+            input_tokens += sum(p.sum for p in metrics["gen_ai.client.token.usage"][1]
+                                if point_attributes(p)["gen_ai.token.type"] == "input")
+    spans = chat_spans(tmp_path)
+    assert calls == len(spans)
+    assert input_tokens == sum(int(s.get("gen_ai.usage.input_tokens", 0)) for s in spans)
