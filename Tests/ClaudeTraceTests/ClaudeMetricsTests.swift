@@ -92,4 +92,21 @@ struct ClaudeMetricsTests {
         #expect(duration.filter { $0.attributes[Key.userID] != nil }.count == 2)
         #expect(duration.first { $0.attributes["otel.metric.overflow"] == .bool(true) }?.count == 3)
     }
+
+    @Test("recordCall records a call made outside the client, as the client records its own")
+    func recordCall() {
+        let meters = MeterProvider()
+        let metrics = ClaudeMetrics(provider: meters)
+        metrics.recordCall(
+            requestModel: "claude-haiku-4-5", usage: ClaudeUsage(inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 90),
+            cost: ClaudeCost(picodollars: 1_000_000), durationSeconds: 0.3)
+        metrics.recordCall(requestModel: "claude-haiku-4-5", errorType: "timeout", durationSeconds: 2)
+        let batch = meters.collect()
+        let input = points(batch, ClaudeMetrics.Name.tokenUsage).first { $0.attributes[ClaudeMetrics.tokenTypeKey] == "input" }
+        #expect(input?.sum == 100, "input counts the cached tokens too")
+        #expect(sums(batch, ClaudeMetrics.Name.cacheTokenUsage).first?.value == .int(90))
+        #expect(sums(batch, ClaudeMetrics.Name.errors).first?.attributes[Key.errorType] == "timeout")
+        #expect(points(batch, ClaudeMetrics.Name.operationDuration).map(\.count).reduce(0, +) == 2)
+        #expect(sums(batch, ClaudeMetrics.Name.cost).first?.value == .double(1e-6))
+    }
 }

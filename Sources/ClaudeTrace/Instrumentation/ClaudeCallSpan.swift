@@ -103,7 +103,7 @@ struct ClaudeCallSpan: Sendable {
     /// Ends the span with the answer: ids, finish reason, tokens, cost, retries.
     func finish(_ response: ClaudeMessageResponse, warning: String? = nil, abandoned: Bool = false) {
         defer { span.end() }
-        metrics?.record(response: response, error: nil, seconds: elapsedSeconds)
+        metrics?.record(response: response, errorType: nil, seconds: elapsedSeconds)
         guard span.isRecording else { return }
         span.setAttributes(responseAttributes(response, abandoned: abandoned))
         if let warning {
@@ -117,7 +117,7 @@ struct ClaudeCallSpan: Sendable {
     /// `partial` is what a stream delivered before it failed.
     func fail(_ error: ClaudeError, partial: ClaudeMessageResponse? = nil, budgetLimit: String? = nil) {
         defer { span.end() }
-        metrics?.record(response: partial, error: error, seconds: elapsedSeconds)
+        metrics?.record(response: partial, errorType: error.errorType, seconds: elapsedSeconds)
         guard span.isRecording else { return }
         typealias Key = ClaudeAttributeKey
         var attributes = partial.map { responseAttributes($0, abandoned: false) } ?? [:]

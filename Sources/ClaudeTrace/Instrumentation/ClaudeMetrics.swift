@@ -44,7 +44,35 @@ public final class ClaudeMetrics: Sendable {
     let errors: MetricCounter
     /// Attribute sets already built, by call shape: a call looks its sets up instead of
     /// sorting and hashing five of them. Bounded: emptied when it grows past 1024 shapes.
-    private let seriesCache = Locked<[SeriesKey: CallSeries]>([:])
+    private let seriesCache = Locked(SeriesCache())
+
+    /// The shapes seen, and the few used last: most of an app's calls share a handful of
+    /// shapes (one model, one feature), and comparing a key with a recent one is cheaper than
+    /// hashing its strings (a third of the recording's cost with a dictionary alone, W4m).
+    struct SeriesCache: Sendable {
+        var all: [SeriesKey: CallSeries] = [:]
+        // Two arrays, not one of tuples: a tuple element was copied through the runtime's
+        // generic witness on every comparison (most of the lookup's time, perf).
+        var recentKeys: [SeriesKey] = []
+        var recentSeries: [CallSeries] = []
+
+        mutating func find(_ key: SeriesKey) -> CallSeries? {
+            let index = recentKeys.withUnsafeBufferPointer { keys in keys.firstIndex { $0 == key } }
+            if let index { return recentSeries[index] }
+            guard let found = all[key] else { return nil }
+            remember(key, found)
+            return found
+        }
+
+        mutating func remember(_ key: SeriesKey, _ series: CallSeries) {
+            if recentKeys.count == 4 {
+                recentKeys.removeLast()
+                recentSeries.removeLast()
+            }
+            recentKeys.insert(key, at: 0)
+            recentSeries.insert(series, at: 0)
+        }
+    }
 
     /// The instruments in `provider` (made once per provider; a second instance shares them).
     public init(provider: MeterProvider) {
@@ -67,6 +95,18 @@ public final class ClaudeMetrics: Sendable {
             Name.cost, unit: "USD", description: "Cost of the calls from the pricing table; calls of unknown price add nothing.",
             scope: scope, scale: 1e-12)
         errors = provider.counter(Name.errors, unit: "{error}", description: "Failed Claude calls, by error.type.", scope: scope)
+    }
+
+    /// Records one call made outside ``ClaudeClient`` (another client, a gateway's log) as the
+    /// client records its own: its duration (with `error.type` and an error count when
+    /// `errorType` is set), and, when `usage` is given, its tokens and its `cost`.
+    public func recordCall(
+        requestModel: String, responseModel: String? = nil, usage: ClaudeUsage? = nil, cost: ClaudeCost? = nil,
+        errorType: String? = nil, durationSeconds: Double, server: (host: String, port: Int) = ("api.anthropic.com", 443),
+        feature: String? = nil, userID: String? = nil
+    ) {
+        ClaudeCallMetrics(metrics: self, requestModel: requestModel, host: server.host, port: server.port, feature: feature, userID: userID)
+            .record(responseModel: responseModel, usage: usage, cost: cost, errorType: errorType, seconds: durationSeconds)
     }
 
     private static let cached = Locked<ClaudeMetrics?>(nil)
@@ -94,20 +134,33 @@ public final class ClaudeMetrics: Sendable {
         var port: Int
     }
 
-    /// The attribute sets one call shape records into.
-    struct CallSeries: Sendable {
+    /// The attribute sets one call shape records into (a class: a lookup hands out one
+    /// reference, not six arrays).
+    final class CallSeries: Sendable {
         /// The common attributes, without `error.type`: tokens, cost, time to first chunk.
-        var base: MetricAttributes
+        let base: MetricAttributes
         /// With `error.type` when the call failed: duration and errors.
-        var outcome: MetricAttributes
-        var input: MetricAttributes
-        var output: MetricAttributes
-        var cacheRead: MetricAttributes
-        var cacheCreation: MetricAttributes
+        let outcome: MetricAttributes
+        let input: MetricAttributes
+        let output: MetricAttributes
+        let cacheRead: MetricAttributes
+        let cacheCreation: MetricAttributes
+
+        init(
+            base: MetricAttributes, outcome: MetricAttributes, input: MetricAttributes, output: MetricAttributes,
+            cacheRead: MetricAttributes, cacheCreation: MetricAttributes
+        ) {
+            self.base = base
+            self.outcome = outcome
+            self.input = input
+            self.output = output
+            self.cacheRead = cacheRead
+            self.cacheCreation = cacheCreation
+        }
     }
 
     func series(_ key: SeriesKey) -> CallSeries {
-        if let found = seriesCache.withLock({ $0[key] }) { return found }
+        if let found = seriesCache.withLock({ $0.find(key) }) { return found }
         typealias Key = ClaudeAttributeKey
         var attributes: Attributes = [
             Key.operationName: "chat",
@@ -130,8 +183,9 @@ public final class ClaudeMetrics: Sendable {
             input: with(Self.tokenTypeKey, "input"), output: with(Self.tokenTypeKey, "output"),
             cacheRead: with(Self.tokenTypeKey, "cache_read"), cacheCreation: with(Self.tokenTypeKey, "cache_creation"))
         seriesCache.withLock { cache in
-            if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = series
+            if cache.all.count >= 1024 { cache.all.removeAll(keepingCapacity: true) }
+            cache.all[key] = series
+            cache.remember(key, series)
         }
         return series
     }
@@ -151,21 +205,24 @@ struct ClaudeCallMetrics: Sendable {
         .init(requestModel: requestModel, responseModel: responseModel, errorType: errorType, feature: feature, userID: userID, host: host, port: port)
     }
 
-    /// A call that ended: `response` (nil for a failure with nothing received), and the error
-    /// when it failed.
-    func record(response: ClaudeMessageResponse?, error: ClaudeError?, seconds: Double) {
-        let series = metrics.series(key(responseModel: response?.model, errorType: error?.errorType))
+    /// A call that ended: `response` (nil for a failure with nothing received), and the
+    /// error's `error.type` when it failed.
+    func record(response: ClaudeMessageResponse?, errorType: String?, seconds: Double) {
+        record(responseModel: response?.model, usage: response?.usage, cost: response?.cost, errorType: errorType, seconds: seconds)
+    }
+
+    func record(responseModel: String?, usage: ClaudeUsage?, cost: ClaudeCost?, errorType: String?, seconds: Double) {
+        let series = metrics.series(key(responseModel: responseModel, errorType: errorType))
         metrics.duration.record(seconds, attributes: series.outcome)
-        if error != nil { metrics.errors.add(1, attributes: series.outcome) }
-        guard let response else { return }
-        let usage = response.usage
+        if errorType != nil { metrics.errors.add(1, attributes: series.outcome) }
+        guard let usage else { return }
         metrics.tokenUsage.record(Double(usage.promptTokens), attributes: series.input)
         metrics.tokenUsage.record(Double(usage.outputTokens), attributes: series.output)
         if usage.cacheReadInputTokens > 0 { metrics.cacheTokens.add(Int64(usage.cacheReadInputTokens), attributes: series.cacheRead) }
         if usage.cacheCreationInputTokens > 0 {
             metrics.cacheTokens.add(Int64(usage.cacheCreationInputTokens), attributes: series.cacheCreation)
         }
-        if let cost = response.cost { metrics.cost.add(cost.picodollars, attributes: series.base) }
+        if let cost { metrics.cost.add(cost.picodollars, attributes: series.base) }
     }
 
     func recordTimeToFirstChunk(_ seconds: Double, responseModel: String?) {

@@ -28,7 +28,16 @@ public struct MetricAttributes: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(hashCode) }
 
     public static func == (a: MetricAttributes, b: MetricAttributes) -> Bool {
-        a.hashCode == b.hashCode && a.attributes == b.attributes
+        guard a.hashCode == b.hashCode else { return false }
+        // Instrumentation records with the sets it built once, so the two usually share their
+        // storage: then they are equal without a look at the bytes. Comparing the keys byte by
+        // byte was 80% of a record (W4m: 450 ns a record, perf).
+        let shared = a.attributes.storage.withUnsafeBufferPointer { first in
+            b.attributes.storage.withUnsafeBufferPointer { second in
+                first.baseAddress == second.baseAddress && first.count == second.count
+            }
+        }
+        return shared || a.attributes == b.attributes
     }
 
     public var description: String {
