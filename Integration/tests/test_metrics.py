@@ -189,3 +189,15 @@ def test_delta_exports_add_up_to_the_spans_totals(cli, capture_server, tmp_path)
     spans = chat_spans(tmp_path)
     assert calls == len(spans)
     assert input_tokens == sum(int(s.get("gen_ai.usage.input_tokens", 0)) for s in spans)
+
+
+def test_metrics_to_a_collector_that_is_not_there_fail_quietly_and_are_counted(cli, tmp_path):  # noqa: F811
+    from conftest import free_port
+
+    port = free_port()  # nothing listens on it
+    result = run_demo(cli, tmp_path, f"http://127.0.0.1:{port}", "http/protobuf",
+                      {"OTEL_EXPORTER_OTLP_TIMEOUT": "1500"})
+    assert "data points to" in result.stderr and "connection refused" in result.stderr
+    assert "Traces:" in result.stdout, "the demo finished and printed its dashboard"
+    families = (tmp_path / "prometheus.txt").read_text()
+    assert "gen_ai_client_operation_duration_seconds_count{" in families

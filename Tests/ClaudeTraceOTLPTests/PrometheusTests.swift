@@ -59,4 +59,18 @@ struct PrometheusTests {
         let (_, missing) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listener.port)/other")!)
         #expect((missing as? HTTPURLResponse)?.statusCode == 404)
     }
+
+    @Test("Telemetry starts the listener when asked, on its meter provider, and shutdown stops it")
+    func telemetryListener() async throws {
+        let instance = try telemetry(["OTEL_TRACES_EXPORTER": "none"]) { $0.metrics = MetricsConfiguration(prometheusPort: 0) }
+        let listener = try #require(instance.prometheusListener)
+        let meters = try #require(instance.meterProvider)
+        meters.counter("app.calls", unit: "{call}", scope: scope).add(7, attributes: .empty)
+        let (body, _) = try await URLSession.shared.data(from: URL(string: listener.url)!)
+        #expect(String(decoding: body, as: UTF8.self).contains("app_calls_total{otel_scope_name=\"claude-trace.claude\",otel_scope_version=\"0.1.0\"} 7\n"))
+        #expect(await instance.shutdown())
+        let fromEnvironment = try telemetry(["OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "prometheus", "OTEL_EXPORTER_PROMETHEUS_PORT": "0"])
+        #expect(fromEnvironment.prometheusListener != nil && fromEnvironment.metricReaders.isEmpty)
+        #expect(await fromEnvironment.shutdown())
+    }
 }
