@@ -201,3 +201,43 @@ def test_metrics_to_a_collector_that_is_not_there_fail_quietly_and_are_counted(c
     assert "Traces:" in result.stdout, "the demo finished and printed its dashboard"
     families = (tmp_path / "prometheus.txt").read_text()
     assert "gen_ai_client_operation_duration_seconds_count{" in families
+
+
+def test_a_prometheus_scrape_of_the_listener_parses_and_equals_the_otlp_export(probe, capture_server):
+    import subprocess
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    server = capture_server()
+    process = subprocess.Popen([probe, "metrics-serve", "--otlp", f"http://127.0.0.1:{server.port}/v1/metrics", "--calls", "9"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line, process.stderr.read()
+        url = json.loads(line)["url"]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/metrics")
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+            text = response.read().decode()
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+    assert process.returncode == 0, process.stderr.read()
+
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    metrics = points_by_metric(metrics_message([r for r in server.requests if r["path"] == "/v1/metrics"][0]))
+    duration = families["gen_ai_client_operation_duration_seconds"]
+    assert families["gen_ai_client_operation_duration_seconds"].type == "histogram"
+    assert sum(s.value for s in duration.samples if s.name.endswith("_count")) == \
+        sum(p.count for p in metrics["gen_ai.client.operation.duration"][1]) == 10
+    assert sum(s.value for s in families["gen_ai_client_token_usage"].samples if s.name.endswith("_sum")) == \
+        sum(p.sum for p in metrics["gen_ai.client.token.usage"][1])
+    assert sum(s.value for s in families["claude_client_cost_USD"].samples) == \
+        pytest.approx(sum(p.as_double for p in metrics["claude.client.cost"][1]), rel=1e-12)
+    assert sum(s.value for s in families["claude_client_errors"].samples) == \
+        sum(p.as_int for p in metrics["claude.client.errors"][1]) == 1
+    ttfc = families["gen_ai_client_operation_time_to_first_chunk_seconds"]
+    assert sum(s.value for s in ttfc.samples if s.name.endswith("_count")) == 4, "the streamed calls only"
+    assert "target_info" in families
