@@ -6,7 +6,7 @@ import Glibc
 
 typealias ProbeCommand = @Sendable ([String]) async throws -> Void
 
-let commands: [String: ProbeCommand] = otlpCommands.merging(claudeCommands) { first, _ in first }
+let commands: [String: ProbeCommand] = otlpCommands.merging(claudeCommands) { first, _ in first }.merging(metricsCommands) { first, _ in first }
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let command = commands[name] else {
     print("usage: integration-probe COMMAND ARGS…\ncommands: \(commands.keys.sorted().joined(separator: ", "))")

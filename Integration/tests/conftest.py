@@ -114,7 +114,7 @@ def rotel_binary():
 class Rotel:
     """A running rotel-agent; `log` is its captured stdout and stderr."""
 
-    def __init__(self, log_path, http_port=None):
+    def __init__(self, log_path, http_port=None, debug_logs=("traces",)):
         self.http_port = http_port or free_port()
         self.grpc_port = free_port()
         self.log_path = Path(log_path)
@@ -123,7 +123,8 @@ class Rotel:
             [rotel_binary(), "start",
              "--otlp-http-endpoint", f"127.0.0.1:{self.http_port}",
              "--otlp-grpc-endpoint", f"127.0.0.1:{self.grpc_port}",
-             "--exporter", "blackhole", "--debug-log", "traces", "--debug-log-verbosity", "detailed"],
+             "--exporter", "blackhole", *[arg for log in debug_logs for arg in ("--debug-log", log)],
+             "--debug-log-verbosity", "detailed"],
             stdout=self._log, stderr=subprocess.STDOUT)
         if not wait_for_port(self.http_port):
             self.stop()
@@ -158,11 +159,12 @@ class Rotel:
 
 @pytest.fixture
 def start_rotel(tmp_path):
-    """Starts rotel when the test asks (`start_rotel(http_port=…)`); stops every one at teardown."""
+    """Starts rotel when the test asks (`start_rotel(http_port=…, debug_logs=("traces", "metrics"))`);
+    stops every one at teardown."""
     started = []
 
-    def start(http_port=None):
-        instance = Rotel(tmp_path / f"rotel-{len(started)}.log", http_port)
+    def start(http_port=None, debug_logs=("traces",)):
+        instance = Rotel(tmp_path / f"rotel-{len(started)}.log", http_port, debug_logs)
         started.append(instance)
         return instance
 

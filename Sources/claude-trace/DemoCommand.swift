@@ -13,12 +13,14 @@ enum DemoCommand: Subcommand {
     static let summary = "run a traced Claude workload and print the monitor's dashboard"
     static let usage = """
         usage: claude-trace demo [--calls N] [--out FILE] [--live] [--seed N] [--snapshot FILE]
+                                 [--metrics-out FILE] [--prometheus-out FILE]
 
         Runs a realistic workload of Claude calls (several users, features and models, plain and
         streaming, nested under request spans) with a few failures: a 429 then a retry that
         succeeds, a 529 on every attempt, a prompt too long, and a call blocked by a per-user
         budget. Spans go to FILE as OTLP-JSON Lines and, when OTEL_EXPORTER_OTLP_ENDPOINT is set,
-        to that collector too. Prints the monitor's dashboard at the end.
+        to that collector too, with the GenAI metrics (to /v1/metrics). Prints the monitor's
+        dashboard at the end.
 
         By default Claude is simulated in process: no API key, no network.
 
@@ -28,13 +30,15 @@ enum DemoCommand: Subcommand {
           --live      call the real API with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL if set)
           --seed N    seed for the workload and the simulated replies (default 1)
           --snapshot FILE  also write the monitor's final snapshot to FILE as JSON
+          --metrics-out FILE     also write the metrics as OTLP-JSON Lines to FILE (replaced)
+          --prometheus-out FILE  write the final metrics in the Prometheus text format to FILE
         """
 
     /// The per-user daily budget the heavy user runs into.
     static let perUserDailyLimitUSD = 0.25
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        let parsed = try Arguments(arguments, valued: ["--calls", "--out", "--seed", "--snapshot"], flags: ["--live"])
+        let parsed = try Arguments(arguments, valued: ["--calls", "--out", "--seed", "--snapshot", "--metrics-out", "--prometheus-out"], flags: ["--live"])
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument \"\(parsed.positionals[0])\"") }
         let calls = try parsed.integer("--calls", default: 40, in: 1...1_000_000)
         let seed = UInt64(try parsed.integer("--seed", default: 1, in: 0...Int.max))
@@ -51,12 +55,23 @@ enum DemoCommand: Subcommand {
             alertRules: [.errorRate(above: 0.2, minimumCalls: 5), .highCostRequest(aboveUSD: 0.1)],
             alertHandler: { alert in printError("  alert [\(alert.severity)] \(alert.rule): \(alert.message)") }))
         var exporters: [TraceExporterChoice] = [.file(path)]
-        if environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != nil {
-            exporters.append(.otlp())
+        let collector = environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != nil
+        if collector { exporters.append(.otlp()) }
+        // Metrics go wherever the environment says (to the collector when its endpoint is set);
+        // --metrics-out and --prometheus-out add a file and a scrape-less Prometheus rendering.
+        var metrics = MetricsConfiguration()
+        if let metricsPath = parsed.options["--metrics-out"] {
+            unlink(metricsPath)
+            var choices = MetricExporterChoice.fromEnvironment(environment) ?? (environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") != nil ? [.otlp()] : [])
+            choices.append(.file(metricsPath))
+            metrics.exporters = choices
         }
         let telemetry = try Telemetry.bootstrap(
             serviceName: environment.string("OTEL_SERVICE_NAME") == nil ? "claude-trace-demo" : nil,
-            exporters: exporters, processors: [monitor])
+            exporters: exporters, processors: [monitor], metrics: metrics)
+        // --prometheus-out needs a meter provider even when nothing exports metrics.
+        let meters = telemetry.meterProvider ?? (parsed.options["--prometheus-out"] != nil ? MeterProvider(resource: telemetry.provider.resource) : nil)
+        if let meters, telemetry.meterProvider == nil { MeterProvider.setGlobal(meters) }
 
         let simulator = SimulatedClaude(configuration: .init(seed: seed, timeScale: 0.1))
         let claude = live ? ClaudeClient(monitor: monitor) : ClaudeClient.simulated(simulator, monitor: monitor)
@@ -86,6 +101,9 @@ enum DemoCommand: Subcommand {
 
         await telemetry.shutdown()
         await monitor.shutdown()
+        if let prometheusPath = parsed.options["--prometheus-out"], let meters {
+            try meters.prometheusText().write(toFile: prometheusPath, atomically: true, encoding: .utf8)
+        }
         let snapshot = monitor.snapshot()
         if let snapshotPath = parsed.options["--snapshot"] {
             let encoder = JSONEncoder()

@@ -30,7 +30,8 @@ extension ClaudeClient {
         let requestID = requestID ?? ClaudeRequestID.make()
         let span = ClaudeCallSpan.start(
             tracer: tracer ?? self.tracer(), parent: parent, request: request, attribution: attribution, requestID: requestID,
-            server: configuration.server, isStreaming: isStreaming, captureContent: configuration.captureMessageContent ? .init(apiKey: configuration.apiKey) : nil)
+            server: configuration.server, isStreaming: isStreaming, captureContent: configuration.captureMessageContent ? .init(apiKey: configuration.apiKey) : nil,
+            metrics: configuration.metrics ?? ClaudeMetrics.current, recordsUserIDInMetrics: configuration.recordsUserIDInMetrics)
         var headers: ClaudeHTTPHeaders = [
             "content-type": "application/json",
             "accept": isStreaming ? "text/event-stream" : "application/json",

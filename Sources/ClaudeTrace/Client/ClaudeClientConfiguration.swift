@@ -34,6 +34,13 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
     public var tracer: Tracer?
     /// The budget gate; nil (the default) uses ``ClaudeClient/defaultMonitor`` at each call.
     public var monitor: (any ClaudeCallObserver)?
+    /// Where call metrics go; nil (the default) uses ``ClaudeMetrics/current`` at each call
+    /// (the bootstrapped meter provider's, or `withMeterProvider`'s), and none without one.
+    public var metrics: ClaudeMetrics?
+    /// Put the attribution's `user.id` on metric series too. Default false (user ids are
+    /// unbounded; each instrument's cardinality limit then caps the series, past it an overflow
+    /// series), or `CLAUDE_TRACE_METRICS_USER_ID=true`.
+    public var recordsUserIDInMetrics: Bool
     /// How retry waits sleep. Tests inject one that records and returns at once.
     public var sleep: @Sendable (Duration) async throws -> Void
     /// A source of numbers in 0..<1 for retry jitter.
@@ -59,6 +66,8 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
             ?? environment.bool("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT") ?? false
         self.tracer = tracer
         self.monitor = monitor
+        self.metrics = nil
+        self.recordsUserIDInMetrics = environment.bool("CLAUDE_TRACE_METRICS_USER_ID") ?? false
         self.sleep = { try await Task.sleep(for: $0) }
         self.random = { Double.random(in: 0..<1) }
     }

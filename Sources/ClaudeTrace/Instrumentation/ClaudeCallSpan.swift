@@ -11,11 +11,14 @@ struct ClaudeCallSpan: Sendable {
     /// When set, prompt and reply text go on the span, with the API key cut out of them.
     let captureContent: APIKeyRedactor?
     let startMonotonic: UInt64
+    /// Where the call's metrics go; nil when no meter provider is set up.
+    let metrics: ClaudeCallMetrics?
 
     /// Starts the span with the request attributes (the sampler sees them).
     static func start(
         tracer: Tracer, parent: SpanParent, request: ClaudeMessageRequest, attribution: ClaudeAttribution,
-        requestID: String, server: (host: String, port: Int), isStreaming: Bool, captureContent: APIKeyRedactor?
+        requestID: String, server: (host: String, port: Int), isStreaming: Bool, captureContent: APIKeyRedactor?,
+        metrics: ClaudeMetrics? = nil, recordsUserIDInMetrics: Bool = false
     ) -> ClaudeCallSpan {
         typealias Key = ClaudeAttributeKey
         var attributes: Attributes = [
@@ -43,7 +46,14 @@ struct ClaudeCallSpan: Sendable {
             }
             span.setAttributes(content)
         }
-        return ClaudeCallSpan(span: span, requestID: requestID, captureContent: captureContent, startMonotonic: MonotonicClock.nanoseconds())
+        let callMetrics = metrics.map {
+            ClaudeCallMetrics(
+                metrics: $0, requestModel: request.model, host: server.host, port: server.port, feature: attribution.feature,
+                userID: recordsUserIDInMetrics ? attribution.userID : nil)
+        }
+        return ClaudeCallSpan(
+            span: span, requestID: requestID, captureContent: captureContent, startMonotonic: MonotonicClock.nanoseconds(),
+            metrics: callMetrics)
     }
 
     /// Seconds since the call started.
@@ -83,13 +93,17 @@ struct ClaudeCallSpan: Sendable {
         span.addEvent(ClaudeSpanEventName.retry, attributes: attributes)
     }
 
-    func recordTimeToFirstChunk() {
-        span.setAttribute(ClaudeAttributeKey.timeToFirstChunk, .double(elapsedSeconds))
+    /// The first content delta of a stream arrived; `responseModel` is what `message_start` named.
+    func recordTimeToFirstChunk(responseModel: String? = nil) {
+        let seconds = elapsedSeconds
+        metrics?.recordTimeToFirstChunk(seconds, responseModel: responseModel)
+        span.setAttribute(ClaudeAttributeKey.timeToFirstChunk, .double(seconds))
     }
 
     /// Ends the span with the answer: ids, finish reason, tokens, cost, retries.
     func finish(_ response: ClaudeMessageResponse, warning: String? = nil, abandoned: Bool = false) {
         defer { span.end() }
+        metrics?.record(response: response, errorType: nil, seconds: elapsedSeconds)
         guard span.isRecording else { return }
         span.setAttributes(responseAttributes(response, abandoned: abandoned))
         if let warning {
@@ -103,6 +117,7 @@ struct ClaudeCallSpan: Sendable {
     /// `partial` is what a stream delivered before it failed.
     func fail(_ error: ClaudeError, partial: ClaudeMessageResponse? = nil, budgetLimit: String? = nil) {
         defer { span.end() }
+        metrics?.record(response: partial, errorType: error.errorType, seconds: elapsedSeconds)
         guard span.isRecording else { return }
         typealias Key = ClaudeAttributeKey
         var attributes = partial.map { responseAttributes($0, abandoned: false) } ?? [:]

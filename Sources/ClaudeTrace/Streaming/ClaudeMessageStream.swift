@@ -193,7 +193,7 @@ final class ClaudeStreamRun {
                 requestID: call.requestID, serverRequestID: response?.headers["request-id"], retries: retries,
                 duringStream: accumulator.hasContent))
         case .contentBlockDelta where !accumulator.hasContent:
-            call.span.recordTimeToFirstChunk()
+            call.span.recordTimeToFirstChunk(responseModel: accumulator.message?.model)
         default:
             break
         }

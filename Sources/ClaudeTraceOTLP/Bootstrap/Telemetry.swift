@@ -19,6 +19,13 @@ public final class Telemetry: Sendable {
     public let provider: TracerProvider
     /// The exporters built for ``TelemetryConfiguration/exporters``, in order.
     public let exporters: [any SpanExporter]
+    /// The meter provider metrics are recorded into; nil when metrics are off (no exporter and
+    /// no Prometheus listener, see ``MetricsConfiguration``).
+    public let meterProvider: MeterProvider?
+    /// The readers that export ``meterProvider``'s metrics, one per metrics exporter.
+    public let metricReaders: [PeriodicMetricReader]
+    /// The Prometheus `/metrics` listener on 127.0.0.1, when one was asked for and could listen.
+    public let prometheusListener: PrometheusListener?
     /// The default bound on ``forceFlush(timeout:)`` and ``shutdown(timeout:)``.
     public let shutdownTimeout: Duration
 
@@ -41,6 +48,9 @@ public final class Telemetry: Sendable {
             exporters = []
             batchProcessors = []
             provider = TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], disabled: true)
+            meterProvider = nil
+            metricReaders = []
+            prometheusListener = nil
             return
         }
         let environment = configuration.environment
@@ -85,9 +95,56 @@ public final class Telemetry: Sendable {
         }
         self.exporters = exporters
         batchProcessors = processors.compactMap { $0 as? BatchSpanProcessor }
+        (meterProvider, metricReaders, prometheusListener) = try Self.makeMetrics(configuration, resource: resource)
         provider = TracerProvider(
             resource: resource, sampler: configuration.resolvedSampler(), limits: configuration.resolvedLimits(),
             processors: processors + configuration.processors)
+    }
+
+    /// The meter provider, its readers and the Prometheus listener `configuration` asks for.
+    private static func makeMetrics(
+        _ configuration: TelemetryConfiguration, resource: Resource
+    ) throws(TelemetryConfigurationError) -> (MeterProvider?, [PeriodicMetricReader], PrometheusListener?) {
+        let environment = configuration.environment
+        var prometheusPort = configuration.metrics.prometheusPort
+        var exporters: [any MetricExporter] = []
+        for choice in configuration.resolvedMetricExporters() {
+            switch choice.kind {
+            case .none:
+                return (nil, [], nil)
+            case .otlp(let endpoint, let `protocol`, let temporality, let headers):
+                var otlp = OTLPMetricExporter.configurationFromEnvironment(environment)
+                if let endpoint {
+                    guard HTTPURL(endpoint) != nil else { throw .invalidEndpoint(HTTPURL.displayed(endpoint)) }
+                    otlp.endpoint = endpoint
+                }
+                if let `protocol` { otlp.protocol = `protocol` }
+                if let headers { otlp.headers = headers }
+                try validateHeaders(otlp.headers)
+                exporters.append(OTLPMetricExporter(
+                    configuration: otlp, temporality: temporality ?? OTLPMetricExporter.temporalityFromEnvironment(environment)))
+            case .file(let path):
+                guard !path.isEmpty else { throw .emptyFilePath }
+                exporters.append(OTLPFileExporter(path: path))
+            case .prometheus(let port):
+                prometheusPort = port
+            case .custom(let exporter):
+                exporters.append(exporter)
+            }
+        }
+        guard !exporters.isEmpty || prometheusPort != nil else { return (nil, [], nil) }
+        let meters = MeterProvider(resource: resource, cardinalityLimit: configuration.metrics.cardinalityLimit)
+        let readerConfiguration = configuration.metrics.reader ?? .fromEnvironment(environment)
+        let readers = exporters.map { PeriodicMetricReader(provider: meters, exporter: $0, configuration: readerConfiguration) }
+        var listener: PrometheusListener?
+        if let port = prometheusPort {
+            do {
+                listener = try PrometheusListener(provider: meters, port: port)
+            } catch {
+                Diagnostics.report(.error, component: "Telemetry", "the Prometheus listener could not listen on 127.0.0.1:\(port): \(error); metrics are not served for scraping")
+            }
+        }
+        return (meters, readers, listener)
     }
 
     private static func validateHeaders(_ headers: [String: String]) throws(TelemetryConfigurationError) {
@@ -102,6 +159,7 @@ public final class Telemetry: Sendable {
     public static func bootstrap(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) -> Telemetry {
         let telemetry = try Telemetry(configuration)
         TracerProvider.setGlobal(telemetry.provider)
+        MeterProvider.setGlobal(telemetry.meterProvider)
         return telemetry
     }
 
@@ -113,13 +171,13 @@ public final class Telemetry: Sendable {
         serviceName: String? = nil, resourceAttributes: Attributes = [:],
         exporters: [TraceExporterChoice]? = nil, sampler: (any Sampler)? = nil,
         processors: [any SpanProcessor] = [], batch: BatchSpanProcessor.Configuration? = nil,
-        limits: SpanLimits? = nil, disabled: Bool? = nil,
+        limits: SpanLimits? = nil, disabled: Bool? = nil, metrics: MetricsConfiguration = MetricsConfiguration(),
         environment: EnvironmentReader = EnvironmentReader(), shutdownTimeout: Duration = .seconds(30)
     ) throws(TelemetryConfigurationError) -> Telemetry {
         try bootstrap(TelemetryConfiguration(
             serviceName: serviceName, resourceAttributes: resourceAttributes, exporters: exporters,
             sampler: sampler, processors: processors, batch: batch, limits: limits, disabled: disabled,
-            shutdownTimeout: shutdownTimeout, environment: environment))
+            shutdownTimeout: shutdownTimeout, metrics: metrics, environment: environment))
     }
 
     /// A tracer for an instrumentation scope (a library or a part of the app).
@@ -131,8 +189,11 @@ public final class Telemetry: Sendable {
     /// (default ``shutdownTimeout``). Returns whether it finished in time.
     @discardableResult
     public func forceFlush(timeout: Duration? = nil) async -> Bool {
-        let provider = self.provider
-        let task = Task { await provider.forceFlush() }
+        let provider = self.provider, meters = meterProvider
+        let task = Task {
+            await provider.forceFlush()
+            await meters?.forceFlush()
+        }
         return await waitAtMost(timeout ?? shutdownTimeout, for: task)
     }
 
@@ -145,16 +206,23 @@ public final class Telemetry: Sendable {
     /// Idempotent: a second call waits for the first one's work.
     @discardableResult
     public func shutdown(timeout: Duration? = nil) async -> Bool {
-        let provider = self.provider
+        let provider = self.provider, meters = meterProvider, listener = prometheusListener
         let task = shutdownTask.withLock { task in
             if let task { return task }
-            let started = Task { await provider.shutdown() }
+            let started = Task {
+                await provider.shutdown()
+                // After the spans: the metrics of calls that just ended go out in the last export.
+                await meters?.shutdown()
+                listener?.stop()
+            }
             task = started
             return started
         }
         let timeout = timeout ?? shutdownTimeout
         guard await waitAtMost(timeout, for: task) else {
             for exporter in exporters { await exporter.shutdown() }
+            for reader in metricReaders { await reader.exporter.shutdown() }
+            prometheusListener?.stop()
             // Stopped exporters fail what is left at once; an exporter of the app's own that
             // ignores shutdown leaves its spans counted as still queued.
             _ = await waitAtMost(.seconds(1), for: task)
@@ -174,7 +242,13 @@ public final class Telemetry: Sendable {
             failed += statistics.failed
             queued += statistics.queued
         }
-        return "\(exported) spans exported, \(dropped) dropped, \(failed) failed, \(queued) still queued and lost"
+        var line = "\(exported) spans exported, \(dropped) dropped, \(failed) failed, \(queued) still queued and lost"
+        if !metricReaders.isEmpty {
+            let failedPoints = metricReaders.reduce(0) { $0 + $1.statistics.failedDataPoints }
+            let failedExports = metricReaders.reduce(0) { $0 + $1.statistics.failedExports }
+            line += "; \(failedExports) metric exports (\(failedPoints) data points) failed"
+        }
+        return line
     }
 }
 

@@ -59,22 +59,29 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
 
     /// The defaults, overridden by the `OTEL_EXPORTER_OTLP_*` variables that are set and valid.
     public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) -> OTLPHTTPExporterConfiguration {
+        fromEnvironment(environment, signal: "TRACES", path: "v1/traces")
+    }
+
+    /// The configuration for one signal: `OTEL_EXPORTER_OTLP_<signal>_*` over
+    /// `OTEL_EXPORTER_OTLP_*`, the base endpoint with `path` appended.
+    static func fromEnvironment(_ environment: EnvironmentReader, signal: String, path: String) -> OTLPHTTPExporterConfiguration {
         var configuration = OTLPHTTPExporterConfiguration()
-        if let endpoint = tracesEndpoint(environment) { configuration.endpoint = endpoint }
-        if let headers = validHeaders("OTEL_EXPORTER_OTLP_TRACES_HEADERS", environment)
+        configuration.endpoint = "http://localhost:4318/" + path
+        if let endpoint = endpoint(environment, signal: signal, path: path) { configuration.endpoint = endpoint }
+        if let headers = validHeaders("OTEL_EXPORTER_OTLP_\(signal)_HEADERS", environment)
             ?? validHeaders("OTEL_EXPORTER_OTLP_HEADERS", environment) {
             configuration.headers = Dictionary(headers.map { ($0.key, $0.value) }) { _, last in last }
         }
-        if let timeout = environment.milliseconds("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
+        if let timeout = environment.milliseconds("OTEL_EXPORTER_OTLP_\(signal)_TIMEOUT")
             ?? environment.milliseconds("OTEL_EXPORTER_OTLP_TIMEOUT") {
             configuration.timeout = timeout
         }
         let compressions = OTLPCompression.allCases.map(\.rawValue)
-        if let name = environment.choice("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", compressions)
+        if let name = environment.choice("OTEL_EXPORTER_OTLP_\(signal)_COMPRESSION", compressions)
             ?? environment.choice("OTEL_EXPORTER_OTLP_COMPRESSION", compressions) {
             configuration.compression = OTLPCompression(rawValue: name) ?? .none
         }
-        for variable in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+        for variable in ["OTEL_EXPORTER_OTLP_\(signal)_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
             // An unknown value is reported by `choice` and ignored; so is grpc, which is known
             // but not spoken here. Either way the next variable, else the default, applies.
             guard let name = environment.choice(variable, ["grpc", "http/protobuf", "http/json"]) else { continue }
@@ -85,7 +92,7 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
             environment.invalid(variable, name, "this exporter speaks OTLP/HTTP only (http/protobuf or http/json), not gRPC; ignoring it")
         }
         for suffix in ["CERTIFICATE", "CLIENT_KEY", "CLIENT_CERTIFICATE"] {
-            for variable in ["OTEL_EXPORTER_OTLP_TRACES_\(suffix)", "OTEL_EXPORTER_OTLP_\(suffix)"] {
+            for variable in ["OTEL_EXPORTER_OTLP_\(signal)_\(suffix)", "OTEL_EXPORTER_OTLP_\(suffix)"] {
                 guard let value = environment.string(variable) else { continue }
                 // Ignoring a TLS setting silently could send spans without the client
                 // certificate the operator asked for: say so.
@@ -112,15 +119,22 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     /// The traces URL from the environment, by the spec's rules; nil when neither variable is
     /// set and valid. https://opentelemetry.io/docs/specs/otel/protocol/exporter/#endpoint-urls-for-otlphttp
     static func tracesEndpoint(_ environment: EnvironmentReader) -> String? {
+        endpoint(environment, signal: "TRACES", path: "v1/traces")
+    }
+
+    /// One signal's URL from the environment: `OTEL_EXPORTER_OTLP_<signal>_ENDPOINT` as is,
+    /// else `OTEL_EXPORTER_OTLP_ENDPOINT` with `path` appended; nil when neither is set and valid.
+    static func endpoint(_ environment: EnvironmentReader, signal: String, path: String) -> String? {
+        let specific = "OTEL_EXPORTER_OTLP_\(signal)_ENDPOINT"
         // "used as is": only an empty path becomes "/".
-        if let raw = environment.string("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
+        if let raw = environment.string(specific) {
             if let url = HTTPURL(raw) { return url.path.isEmpty ? raw + "/" : raw }
-            environment.invalid("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; ignoring it")
+            environment.invalid(specific, HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; ignoring it")
         }
-        // A base URL: "v1/traces" is appended after exactly one "/".
+        // A base URL: the signal's path is appended after exactly one "/".
         if let raw = environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") {
-            if HTTPURL(raw) != nil { return (raw.hasSuffix("/") ? raw : raw + "/") + "v1/traces" }
-            environment.invalid("OTEL_EXPORTER_OTLP_ENDPOINT", HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; using \(defaultEndpoint)")
+            if HTTPURL(raw) != nil { return (raw.hasSuffix("/") ? raw : raw + "/") + path }
+            environment.invalid("OTEL_EXPORTER_OTLP_ENDPOINT", HTTPURL.displayed(raw), "expected an http or https URL with a valid host and a port from 1 to 65535; using http://localhost:4318/\(path)")
         }
         return nil
     }

@@ -39,6 +39,10 @@ public struct TelemetryConfiguration: Sendable {
     /// How long ``Telemetry/shutdown(timeout:)`` and ``Telemetry/forceFlush(timeout:)`` wait by
     /// default. Code only; default 30 s.
     public var shutdownTimeout: Duration
+    /// Metrics: exporters, interval, cardinality limit, the Prometheus listener. Default: on
+    /// when an OTLP endpoint is set or `OTEL_METRICS_EXPORTER` names an exporter (see
+    /// ``MetricsConfiguration``).
+    public var metrics: MetricsConfiguration
     /// Where `OTEL_*` variables are read from. Default: the process environment; tests pass
     /// their own.
     public var environment: EnvironmentReader
@@ -49,8 +53,9 @@ public struct TelemetryConfiguration: Sendable {
         exporters: [TraceExporterChoice]? = nil, sampler: (any Sampler)? = nil,
         processors: [any SpanProcessor] = [], batch: BatchSpanProcessor.Configuration? = nil,
         limits: SpanLimits? = nil, disabled: Bool? = nil, shutdownTimeout: Duration = .seconds(30),
-        environment: EnvironmentReader = EnvironmentReader()
+        metrics: MetricsConfiguration = MetricsConfiguration(), environment: EnvironmentReader = EnvironmentReader()
     ) {
+        self.metrics = metrics
         self.serviceName = serviceName
         self.resourceAttributes = resourceAttributes
         self.exporters = exporters
@@ -73,6 +78,33 @@ public struct TelemetryConfiguration: Sendable {
     /// The exporters to build: from code, else `OTEL_TRACES_EXPORTER`, else OTLP.
     func resolvedExporters() -> [TraceExporterChoice] {
         exporters ?? TraceExporterChoice.fromEnvironment(environment) ?? [.otlp()]
+    }
+
+    /// The metrics exporters to build: from code, else `OTEL_METRICS_EXPORTER`, else OTLP when
+    /// an OTLP endpoint is set (in the environment, or a trace exporter's in code), else none.
+    func resolvedMetricExporters() -> [MetricExporterChoice] {
+        if let exporters = metrics.exporters ?? MetricExporterChoice.fromEnvironment(environment) { return exporters }
+        for choice in exporters ?? [] {
+            switch choice.kind {
+            case .otlp(let overrides) where overrides.endpoint != nil:
+                return [.otlp(endpoint: Self.metricsEndpoint(forTraces: overrides.endpoint!), protocol: overrides.protocol, headers: overrides.headers)]
+            case .otlpConfigured(let configuration):
+                return [.otlp(endpoint: Self.metricsEndpoint(forTraces: configuration.endpoint), protocol: configuration.protocol, headers: configuration.headers)]
+            default:
+                continue
+            }
+        }
+        if environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") != nil {
+            return [.otlp()]
+        }
+        return []
+    }
+
+    /// A traces URL's metrics sibling: `…/v1/traces` → `…/v1/metrics`; any other URL is used
+    /// as a base, with `/v1/metrics` after it.
+    static func metricsEndpoint(forTraces endpoint: String) -> String {
+        if endpoint.hasSuffix("/v1/traces") { return String(endpoint.dropLast("/v1/traces".count)) + "/v1/metrics" }
+        return (endpoint.hasSuffix("/") ? endpoint : endpoint + "/") + "v1/metrics"
     }
 
     func resolvedDisabled() -> Bool {

@@ -82,10 +82,10 @@ public final class OTLPFileExporter: SpanExporter {
     public let configuration: Configuration?
     private let encoding = OTLPJSONEncoder()
     private let name: String
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let scratch = Mutex<[UInt8]>([])
 
-    private struct State {
+    struct State {
         var descriptor: Int32 = -1
         var ownsDescriptor = true
         /// The descriptor can read the file, so each write checks how the file ends.
@@ -162,7 +162,7 @@ public final class OTLPFileExporter: SpanExporter {
 
     // MARK: Under the lock
 
-    private func write(_ line: [UInt8], spans: Int, _ state: inout State) -> ExportResult {
+    func write(_ line: [UInt8], spans: Int, _ state: inout State) -> ExportResult {
         func fail(_ reason: String) -> ExportResult {
             state.statistics.failedSpans += spans
             Diagnostics.report(.error, component: Self.component, "could not write \(spans) spans to \(name): \(reason)")
@@ -307,4 +307,18 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
 
 private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
     open(path, flags, mode)
+}
+
+/// The file exporter writes metrics too: one `ExportMetricsServiceRequest` per line, in
+/// OTLP-JSON, cumulative. Give metrics a file of their own (`metrics.jsonl`). Its
+/// ``statistics`` count data points where they say spans.
+extension OTLPFileExporter: MetricExporter {
+    /// Appends the batch as one line; an empty batch writes nothing.
+    public func export(_ batch: MetricBatch) async -> ExportResult {
+        guard !batch.metrics.isEmpty else { return .success }
+        var line: [UInt8] = []
+        OTLPJSONEncoder().encode(batch, into: &line)
+        line.append(UInt8(ascii: "\n"))
+        return state.withLock { state in write(line, spans: batch.pointCount, &state) }
+    }
 }

@@ -145,8 +145,34 @@ public final class OTLPHTTPExporter: SpanExporter {
             let second = await export(spans[middle...], to: url, deadline: deadline)
             return first && second
         }
-        let delivered = await deliver(body, spanCount: spans.count, to: url, deadline: deadline)
+        let delivered = await deliver(body, itemCount: spans.count, noun: "spans", contentType: encoding.contentType, to: url, deadline: deadline)
         if !delivered { counters.withLock { $0.failedSpans += spans.count } }
+        return delivered
+    }
+
+    /// Sends one body that another encoding wrote (the metrics exporter's), with this
+    /// exporter's URL, headers, compression, retries and timeout; true when it arrived.
+    /// `noun` names what `itemCount` counts in messages ("data points"). A body over the size
+    /// limit is not sent. Requests, retries and the items delivered, rejected or failed are
+    /// counted in ``statistics`` as spans are.
+    func send(encoded bytes: [UInt8], contentType: String, itemCount: Int, noun: String) async -> Bool {
+        guard !shutdownSignal.hasFired, let url else {
+            let reason = url == nil ? "the endpoint is invalid" : "the exporter is shut down"
+            Diagnostics.report(.warning, component: Self.component, "dropped \(itemCount) \(noun): \(reason)")
+            counters.withLock { $0.failedSpans += itemCount }
+            return false
+        }
+        guard bytes.count <= configuration.maxRequestBodySize else {
+            Diagnostics.report(.error, component: Self.component, "dropped \(itemCount) \(noun): the request body is over the \(configuration.maxRequestBodySize)-byte limit")
+            counters.withLock { $0.failedSpans += itemCount }
+            return false
+        }
+        let deadline = configuration.timeout > .zero ? ContinuousClock.now + configuration.timeout : nil
+        let body = configuration.compression == .gzip
+            ? Gzip.compress(bytes).map { Body(data: Data($0), gzipped: true) } ?? Body(data: Data(bytes), gzipped: false)
+            : Body(data: Data(bytes), gzipped: false)
+        let delivered = await deliver(body, itemCount: itemCount, noun: noun, contentType: contentType, to: url, deadline: deadline)
+        if !delivered { counters.withLock { $0.failedSpans += itemCount } }
         return delivered
     }
 
@@ -179,12 +205,14 @@ public final class OTLPHTTPExporter: SpanExporter {
     // MARK: Delivery
 
     /// Sends one body, retrying as the policy says; true when the collector accepted it.
-    private func deliver(_ body: Body, spanCount: Int, to url: URL, deadline: ContinuousClock.Instant?) async -> Bool {
+    private func deliver(
+        _ body: Body, itemCount spanCount: Int, noun: String, contentType: String, to url: URL, deadline: ContinuousClock.Instant?
+    ) async -> Bool {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.setValue(encoding.contentType, forHTTPHeaderField: "Content-Type")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         if body.gzipped { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
         request.httpBody = body.data
 
@@ -202,16 +230,16 @@ public final class OTLPHTTPExporter: SpanExporter {
                 $0.requests += 1
                 if attempt > 1 { $0.retries += 1 }
             }
-            let verdict = ResponseVerdict(await send(request, deadline: deadline), spanCount: spanCount, requestContentType: encoding.contentType)
+            let verdict = ResponseVerdict(await send(request, deadline: deadline), spanCount: spanCount, requestContentType: contentType)
             switch verdict {
             case .delivered(let rejected, let message):
-                report(rejected: rejected, of: spanCount, message: message)
+                report(rejected: rejected, of: spanCount, noun: noun, message: message)
                 return true
             case .failed(let reason):
-                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); not retried")
+                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason); not retried")
                 return false
             case .interrupted(let reason):
-                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason)")
+                Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason)")
                 return false
             case .retryable(let reason, let retryAfter, let isConnectionFailure):
                 // A first connection failure is resent at once: a kept-alive connection that
@@ -228,12 +256,12 @@ public final class OTLPHTTPExporter: SpanExporter {
                         nil
                     }
                 if let giveUp {
-                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); \(giveUp)")
+                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason); \(giveUp)")
                     return false
                 }
                 guard await shutdownSignal.sleep(for: wait) else {
                     let why = shutdownSignal.hasFired ? "the exporter shut down" : "the export was cancelled"
-                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) spans to \(url.absoluteString): \(reason); \(why) while waiting to retry")
+                    Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason); \(why) while waiting to retry")
                     return false
                 }
             }
@@ -272,15 +300,15 @@ public final class OTLPHTTPExporter: SpanExporter {
         }
     }
 
-    private func report(rejected: Int, of spanCount: Int, message: String) {
+    private func report(rejected: Int, of spanCount: Int, noun: String, message: String) {
         counters.withLock {
             $0.exportedSpans += spanCount - min(rejected, spanCount)
             $0.rejectedSpans += rejected
         }
         if rejected > 0 {
-            Diagnostics.report(.warning, component: Self.component, "the collector rejected \(rejected) of \(spanCount) spans (partial success): \(message.isEmpty ? "no message" : message)")
+            Diagnostics.report(.warning, component: Self.component, "the collector rejected \(rejected) of \(spanCount) \(noun) (partial success): \(message.isEmpty ? "no message" : message)")
         } else if !message.isEmpty {
-            Diagnostics.report(.warning, component: Self.component, "the collector accepted \(spanCount) spans with a warning: \(message)")
+            Diagnostics.report(.warning, component: Self.component, "the collector accepted \(spanCount) \(noun) with a warning: \(message)")
         }
     }
 }

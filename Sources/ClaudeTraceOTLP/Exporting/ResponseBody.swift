@@ -71,7 +71,8 @@ enum ResponseBody {
         else { return (0, "") }
         let message = partial["errorMessage"] as? String ?? ""
         let rejected: Int
-        switch partial["rejectedSpans"] {
+        // `rejectedSpans` in ExportTracePartialSuccess, `rejectedDataPoints` in the metrics one.
+        switch partial["rejectedSpans"] ?? partial["rejectedDataPoints"] {
         case let text as String: rejected = Int(text) ?? 0
         case let number as NSNumber: rejected = number.intValue
         default: rejected = 0

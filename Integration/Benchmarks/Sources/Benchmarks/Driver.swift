@@ -50,6 +50,7 @@ final class Driver {
             steps.append(Step(workload: "W1-refcounts", library: library, countsReferences: true))
         }
         steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
+        steps.append(Step(workload: "W4m", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
         steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
         steps.append(Step(workload: "W5", library: "swift-otel", arguments: ["--spans", spans]))
         return steps

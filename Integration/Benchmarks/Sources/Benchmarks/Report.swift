@@ -155,6 +155,12 @@ struct Report {
             add("W4 Claude call", "overhead µs/call", Self.fixed(overhead, 2), "",
                 "\(Self.fixed(ours("W4", "us_per_call_without") ?? 0, 1)) → \(Self.fixed(ours("W4", "us_per_call_with") ?? 0, 1)) µs/call")
         }
+        if let overhead = ours("W4m", "overhead_us_per_call") {
+            add("W4m Claude call metrics", "recording ns/call", Self.fixed(ours("W4m", "record_ns_per_call") ?? 0, 0), "",
+                "\(Self.fixed(ours("W4m", "histogram_record_ns") ?? 0, 0)) ns/histogram record, \(Self.fixed(ours("W4m", "counter_add_ns") ?? 0, 0)) ns/counter add")
+            add("", "calls, with − without µs/call", Self.fixed(overhead, 2), "",
+                "\(Self.fixed(ours("W4m", "us_per_call_without") ?? 0, 1)) → \(Self.fixed(ours("W4m", "us_per_call_with") ?? 0, 1)) µs/call (within the calls' noise)")
+        }
         if ours("W5", "spans_per_second") != nil || peer("W5", "spans_per_second") != nil {
             let w5 = ours("W5", "spans_per_second"), w5Peer = peer("W5", "spans_per_second")
             add("W5 8 tasks, one processor", "spans/s", Self.opt(w5, count: true), Self.opt(w5Peer, count: true), times(w5, over: w5Peer, "swift-otel"))
@@ -248,6 +254,7 @@ struct Report {
             check("W3 vs JSONEncoder", "≥ 25×", value("W3", "foundation", "mb_per_second").map { w3 / $0 }, format: { Self.ratio($0) }) { $0 >= 25 }
         }
         check("W4 instrumentation overhead", "< 20 µs/call", ours("W4", "overhead_us_per_call"), format: { "\(Self.fixed($0, 2)) µs" }) { $0 < 20 }
+        check("W4m metrics per call", "< 1 µs/call", ours("W4m", "record_ns_per_call").map { $0 / 1000 }, format: { "\(Self.fixed($0, 2)) µs" }) { $0 < 1 }
         return targets
     }
 

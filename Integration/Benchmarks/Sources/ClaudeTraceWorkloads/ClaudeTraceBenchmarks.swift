@@ -38,6 +38,7 @@ public enum ClaudeTraceBenchmarks {
             return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 200),
                             foundationRounds: options.int("--foundation-rounds", default: 10))
         case "W4": return [await claudeCalls(options.int("--calls", default: 100_000))]
+        case "W4m": return [await claudeCallMetrics(options.int("--calls", default: 100_000))]
         case "W5":
             return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8),
                                           slowDelay: .milliseconds(options.int("--slow-ms", default: 20)))]
