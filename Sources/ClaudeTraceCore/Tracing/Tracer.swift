@@ -140,6 +140,11 @@ extension TracerProvider {
         return span
     }
 
+    /// The body of the tracer's and the free async `withSpan`, inlined into both: as a call of its own it was one more
+    /// async frame, and every async frame costs executor switches on entry and after each call
+    /// it awaits (`swift_task_switch`, each a 16-byte atomic read of the task's status: about a
+    /// tenth of W1b-async, perf).
+    @inline(__always)
     func withSpan<T>(
         _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
         links: [SpanLink], parent: SpanParent, isolation: isolated (any Actor)?,
@@ -150,7 +155,16 @@ extension TracerProvider {
         let current: Span? = startSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent)
         defer { current!.end() }
         do {
-            return try await CurrentSpan.$value.withValue(current, operation: { try await operation(current!) }, isolation: isolation)
+            // The closure names `isolation`, which makes it isolated to the caller's actor: a
+            // closure that does not is nonisolated, so it hopped to the global executor and the
+            // caller's `operation` hopped back, twice more on its return. On an actor those
+            // switches are cheap; on the main actor each is a thread hop, and a nested pair of
+            // spans took 17 µs instead of 0.3 (a bare model of this function, measured alone;
+            // W1b-main in docs/benchmarks.md).
+            return try await CurrentSpan.$value.withValue(current, operation: {
+                _ = isolation
+                return try await operation(current!)
+            }, isolation: isolation)
         } catch {
             current!.recordError(error)
             throw error
