@@ -121,9 +121,7 @@ public final class TracerProvider: Sendable {
     }
 
     func makeLink(_ context: SpanContext, attributes: Attributes) -> SpanLink? {
-        guard context.isValid || !attributes.isEmpty || !context.traceState.isEmpty else { return nil }
-        let (limited, dropped) = attributes.limited(by: limits.linkAttributes)
-        return SpanLink(context: context, attributes: limited, droppedAttributesCount: dropped)
+        limits.makeLink(context, attributes: attributes)
     }
 
     // MARK: The global provider
