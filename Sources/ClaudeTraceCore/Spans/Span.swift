@@ -199,6 +199,7 @@ public struct Span: Sendable {
 
 /// The task-local that carries the current span through `await`, `async let`, task groups and
 /// `Task { }` (but not `Task.detached`, GCD or callbacks: capture the context for those).
+@usableFromInline
 enum CurrentSpan {
     @TaskLocal static var value: Span?
 }

@@ -74,7 +74,7 @@ public final class TracerProvider: Sendable {
     public var defaultTracer: Tracer { Tracer(provider: self, origin: defaultOrigin) }
 
     /// The resource and the default tracer's scope.
-    let defaultOrigin: SpanOrigin
+    @usableFromInline let defaultOrigin: SpanOrigin
 
     /// Whether spans are still recorded: false once shut down or when disabled.
     public var isActive: Bool { !disabled && !isShutDown.load(ordering: .relaxed) }
