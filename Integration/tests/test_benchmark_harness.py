@@ -21,7 +21,12 @@ RUN = HERE / "Benchmarks" / "run.sh"
 # The span workloads, W3 to W5 and the refcount counts for both libraries; of the pipeline, the
 # collector's ceiling, our burst into a queue that holds it, and swift-otel's JSON mode (W2b's rate
 # search takes minutes and a release build to mean anything).
-ONLY = "floor,W1,W1b,W1b-sdt,W1c,W1-alone,W1-refcounts,W3,W4,W5,W2a:claude-trace,W2-json:swift-otel"
+ONLY = ("floor,W1,W1b,W1b-sdt,W1c,W1-alone,W1-refcounts,W3,W4,W5,W2a:claude-trace,W2-json:swift-otel,"
+        "W1-set,W1-each,W1b-async,W1b-main,W1b-actor,W4-main")
+
+# The shapes users write (issue 22): attributes set after start, the async withSpan from a
+# nonisolated function, the main actor and an actor.
+USER_SHAPES = ["W1-set", "W1-each", "W1b-async", "W1b-main", "W1b-actor"]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +51,9 @@ def result(run, workload, library):
     ("W1-refcounts", "claude-trace"), ("W1-refcounts", "swift-otel"), ("W3", "claude-trace"),
     ("W3", "foundation"), ("W3-protobuf", "claude-trace"), ("W4", "claude-trace"), ("W5", "claude-trace"),
     ("W5", "swift-otel"), ("ceiling", "collector"), ("ceiling-json", "collector"), ("W2a", "claude-trace"),
-    ("W2-json", "swift-otel"),
+    ("W2-json", "swift-otel"), ("W1-set", "claude-trace"), ("W1-each", "claude-trace"), ("W1-each", "swift-otel"),
+    ("W1b-async", "claude-trace"), ("W1b-async", "swift-otel"), ("W1b-main", "claude-trace"), ("W1b-main", "swift-otel"),
+    ("W1b-actor", "claude-trace"), ("W1b-actor", "swift-otel"), ("W4-main", "claude-trace"),
 ])
 def test_every_workload_ran(run, workload, library):
     metrics = result(run, workload, library)
@@ -55,15 +62,16 @@ def test_every_workload_ran(run, workload, library):
     assert any(key in metrics for key in timing), metrics
 
 
-@pytest.mark.parametrize("workload", ["W1", "W1b", "W1b-sdt"])
+@pytest.mark.parametrize("workload", ["W1", "W1b", "W1b-sdt"] + USER_SHAPES)
 def test_our_spans_are_exported_or_counted_as_dropped(run, workload):
     metrics = result(run, workload, "claude-trace")
     assert metrics["spans"] > 0
     assert metrics["exported"] + metrics["dropped"] == metrics["spans"]
 
 
-def test_nested_children_found_their_parents(run):
-    assert result(run, "W1b", "claude-trace")["wrong_parents"] == 0
+@pytest.mark.parametrize("workload", ["W1b", "W1b-async", "W1b-main", "W1b-actor"])
+def test_nested_children_found_their_parents(run, workload):
+    assert result(run, workload, "claude-trace")["wrong_parents"] == 0
 
 
 def test_unsampled_spans_export_nothing(run):
@@ -92,8 +100,9 @@ def test_encoders_write_the_same_content_as_json_encoder(run):
     assert result(run, "W3", "claude-trace")["spans"] == result(run, "W3-protobuf", "claude-trace")["spans"] > 0
 
 
-def test_instrumented_calls_all_succeed_and_are_exported(run):
-    metrics = result(run, "W4", "claude-trace")
+@pytest.mark.parametrize("workload", ["W4", "W4-main"])
+def test_instrumented_calls_all_succeed_and_are_exported(run, workload):
+    metrics = result(run, workload, "claude-trace")
     assert metrics["failures"] == 0 and metrics["dropped"] == 0
     assert metrics["exported"] >= metrics["calls"]
 
@@ -125,4 +134,5 @@ def test_the_table_reports_targets(run):
     table = "\n".join(run[0]["table"])
     assert "W1 span hot path" in table and "swift-otel 1.6.0" in table
     names = {target["name"] for target in run[0]["targets"]}
-    assert {"W1 vs floor", "W1 spans dropped (every round)", "W2a drops", "W3 vs JSONEncoder"} <= names, names
+    assert {"W1 vs floor", "W1 spans dropped (every round)", "W2a drops", "W3 vs JSONEncoder", "W1-set vs W1",
+            "W1-each vs W1", "W1b-main vs W1b (nonisolated)", "W1b-actor vs W1b", "W4-main vs W4 (µs per call)"} <= names, names

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import ClaudeTraceCore
 
@@ -94,6 +96,46 @@ struct ContextPropagationTests {
         let counter = Counter()
         await counter.increment(provider.tracer("tests"))
         #expect(await counter.value == 1)
+    }
+
+    @Test("nested withSpan on an actor with its own executor never leaves it: no job is enqueued per span")
+    func staysOnTheCallersExecutor() async throws {
+        /// Runs jobs on a serial dispatch queue and counts them: every hop back onto the actor
+        /// is one more job (the main actor's executor is such an executor, and there each hop
+        /// is a thread switch).
+        final class CountingExecutor: SerialExecutor {
+            let queue = DispatchQueue(label: "counting-executor")
+            let enqueued = Atomic(0)
+            func enqueue(_ job: consuming ExecutorJob) {
+                enqueued.add(1, ordering: .relaxed)
+                let job = UnownedJob(job)
+                queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
+            }
+        }
+        actor Service {
+            let executor = CountingExecutor()
+            var touched = 0
+            nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+            func touch() async { touched += 1 }
+            func nestedSpans(_ tracer: Tracer, count: Int) async -> Int {
+                let before = executor.enqueued.load(ordering: .relaxed)
+                for _ in 0..<count {
+                    await tracer.withSpan("parent", parent: .root) { _ in
+                        await tracer.withSpan("child") { _ in await self.touch() }
+                    }
+                }
+                return executor.enqueued.load(ordering: .relaxed) - before
+            }
+        }
+        let (provider, exporter) = makeTestProvider()
+        let service = Service()
+        let hops = await service.nestedSpans(provider.tracer("tests"), count: 10)
+        #expect(hops == 0)
+        #expect(await service.touched == 10)
+        let spans = await exported(provider, exporter)
+        #expect(spans.count == 20)
+        let parents = Dictionary(uniqueKeysWithValues: spans.filter { $0.name == "parent" }.map { ($0.context.spanID, $0) })
+        #expect(spans.filter { $0.name == "child" }.allSatisfy { parents[$0.parentSpanID ?? SpanID(0)] != nil })
     }
 
     @Test("the free withSpan uses the task-local provider, so parallel tests do not share spans")

@@ -139,6 +139,55 @@ struct SpanTests {
         #expect(data.links[0].attributes.count == 1 && data.links[0].droppedAttributesCount == 1)
     }
 
+    @Test("setAttributes sets each attribute in its order: equal keys are overwritten in place, new keys appended")
+    func setAttributesMerges() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let tracer = provider.tracer("tests")
+        let fresh = tracer.startSpan("fresh")
+        fresh.setAttributes(["a": 1, "b": 2])
+        fresh.setAttributes(["b": "two", "c": 3, "a": "one"])
+        fresh.setAttributes([:])
+        fresh.end()
+        let started = tracer.startSpan("started", attributes: ["x": 1, "gen_ai.request.max_tokens": 2])
+        // Same length and first byte as an existing key, but another key: appended.
+        started.setAttributes(["gen_ai.request.max_tokenz": 3, "gen_ai.request.max_tokens": 4, "y": 5])
+        started.end()
+        let spans = await exported(provider, exporter)
+        #expect(spans[0].attributes.keys == ["a", "b", "c"])
+        #expect(spans[0].attributes == ["a": "one", "b": "two", "c": 3])
+        #expect(spans[1].attributes == ["x": 1, "gen_ai.request.max_tokens": 4, "gen_ai.request.max_tokenz": 3, "y": 5])
+        #expect(spans.allSatisfy { $0.droppedAttributesCount == 0 })
+    }
+
+    @Test("setAttributes keeps the limits: new keys beyond the count are dropped and counted, overwrites are not, strings are cut")
+    func setAttributesKeepsLimits() async throws {
+        let (provider, exporter) = makeTestProvider(limits: SpanLimits(attributeCountLimit: 3, attributeValueLengthLimit: 2))
+        let tracer = provider.tracer("tests")
+        let fresh = tracer.startSpan("fresh")
+        fresh.setAttributes(["a": "abc", "b": 1, "c": 2, "d": 3, "e": 4])
+        fresh.setAttributes(["a": "xyz", "f": 5])
+        fresh.end()
+        let unlimited = makeTestProvider(limits: SpanLimits(attributeCountLimit: 2))
+        let over = unlimited.0.tracer("tests").startSpan("over")
+        over.setAttributes(["p": 1, "q": 2, "r": 3])
+        over.end()
+        let data = try #require(await exported(provider, exporter).first)
+        #expect(data.attributes == ["a": "xy", "b": 1, "c": 2])
+        #expect(data.droppedAttributesCount == 3)
+        let overData = try #require(await exported(unlimited.0, unlimited.1).first)
+        #expect(overData.attributes == ["p": 1, "q": 2] && overData.droppedAttributesCount == 1)
+    }
+
+    @Test("setAttributes after end is ignored")
+    func setAttributesAfterEnd() async throws {
+        let (provider, exporter) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("ended", attributes: ["a": 1])
+        span.end()
+        span.setAttributes(["a": 2, "b": 3])
+        let data = try #require(await exported(provider, exporter).first)
+        #expect(data.attributes == ["a": 1] && data.droppedAttributesCount == 0)
+    }
+
     @Test("strings are cut on character boundaries, never inside an emoji or UTF-8 sequence")
     func truncationKeepsCharacters() {
         let value = AttributeValue.string("é👩‍👩‍👧z").truncated(to: 2)

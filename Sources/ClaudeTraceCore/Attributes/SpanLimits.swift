@@ -54,6 +54,14 @@ public struct SpanLimits: Hashable, Sendable {
             attributePerLinkCountLimit: environment.integer("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", minimum: 0) ?? 128)
     }
 
+    /// A link to `context` within these limits; nil for a link to an invalid context with no
+    /// attributes and no trace state (spec: such a link is not kept).
+    func makeLink(_ context: SpanContext, attributes: Attributes) -> SpanLink? {
+        guard context.isValid || !attributes.isEmpty || !context.traceState.isEmpty else { return nil }
+        let (limited, dropped) = attributes.limited(by: linkAttributes)
+        return SpanLink(context: context, attributes: limited, droppedAttributesCount: dropped)
+    }
+
     var spanAttributes: AttributeLimits { AttributeLimits(countLimit: attributeCountLimit, valueLengthLimit: attributeValueLengthLimit) }
     var eventAttributes: AttributeLimits { AttributeLimits(countLimit: attributePerEventCountLimit, valueLengthLimit: attributeValueLengthLimit) }
     var linkAttributes: AttributeLimits { AttributeLimits(countLimit: attributePerLinkCountLimit, valueLengthLimit: attributeValueLengthLimit) }

@@ -48,16 +48,25 @@ public struct Span: Sendable {
     public var status: SpanStatus { state?.withLock { $0.fields.status } ?? .unset }
 
     /// The span's attributes: read them, or set one with `span.attributes["key"] = value`.
-    public var attributes: AttributesView { AttributesView(span: self) }
+    ///
+    /// Inlinable, as is the view's setter, so that `span.attributes[key] = value` compiles to
+    /// ``setAttribute(_:_:)`` at the caller's site: through calls into this module the view was
+    /// made and freed for each assignment, a retain and a release of the span's storage
+    /// (W1-each in docs/benchmarks.md).
+    public var attributes: AttributesView {
+        @inlinable get { AttributesView(span: self) }
+    }
 
     /// A live view of a span's attributes; each set is applied atomically under the span's
     /// limits.
     public struct AttributesView: Sendable {
-        let span: Span
+        @usableFromInline let span: Span
+
+        @inlinable init(span: Span) { self.span = span }
 
         public subscript(key: String) -> AttributeValue? {
-            get { span.state?.withLock { $0.fields.attributes[key] } }
-            nonmutating set {
+            get { span.attribute(key) }
+            @inlinable nonmutating set {
                 if let newValue { span.setAttribute(key, newValue) } else { span.removeAttribute(key) }
             }
         }
@@ -66,34 +75,38 @@ public struct Span: Sendable {
         public var all: Attributes { span.state?.withLock { $0.fields.attributes } ?? [:] }
     }
 
+    /// The value of attribute `key`, if set.
+    func attribute(_ key: String) -> AttributeValue? { state?.withLock { $0.fields.attributes[key] } }
+
     /// Changes the span under its lock, unless it has ended: every change goes through here,
-    /// which is what lets an ended span's ``SpanData`` be read without the lock.
+    /// which is what lets an ended span's ``SpanData`` be read without the lock. The body gets
+    /// the provider's limits, not the provider: binding the provider retained and released it
+    /// on every change (perf on W1-each: a fifth of its retains and releases).
     @inline(__always)
-    private func change(_ body: (inout SpanFields, TracerProvider) -> Void) {
+    private func change(_ body: (inout SpanFields, SpanLimits) -> Void) {
         state?.withLock { record in
-            guard let provider = record.provider else { return }
-            body(&record.fields, provider)
+            guard let limits = record.provider?.limits else { return }
+            body(&record.fields, limits)
         }
     }
 
     /// Sets one attribute. Ignored after the span ended; a new key beyond the count limit is
     /// dropped and counted.
     public func setAttribute(_ key: String, _ value: AttributeValue) {
-        change { fields, provider in
-            if !fields.attributes.set(key, value, limits: provider.limits.spanAttributes) {
+        change { fields, limits in
+            if !fields.attributes.set(key, value, limits: limits.spanAttributes) {
                 fields.droppedAttributesCount += 1
             }
         }
     }
 
-    /// Sets several attributes under one lock.
+    /// Sets several attributes under one lock, as if set one by one in their order: a key the
+    /// span has gets the new value in place; a new key beyond the count limit is dropped and
+    /// counted.
     public func setAttributes(_ attributes: Attributes) {
         guard !attributes.isEmpty else { return }
-        change { fields, provider in
-            let limits = provider.limits.spanAttributes
-            for (key, value) in attributes where !fields.attributes.set(key, value, limits: limits) {
-                fields.droppedAttributesCount += 1
-            }
+        change { fields, limits in
+            fields.droppedAttributesCount += fields.attributes.merge(attributes, limits: limits.spanAttributes)
         }
     }
 
@@ -101,14 +114,15 @@ public struct Span: Sendable {
     /// count limit is dropped and counted): for an API whose spans set their attributes as a
     /// whole, such as swift-distributed-tracing's.
     public func replaceAttributes(_ attributes: Attributes) {
-        change { fields, provider in
-            let (limited, dropped) = attributes.limited(by: provider.limits.spanAttributes)
+        change { fields, limits in
+            let (limited, dropped) = attributes.limited(by: limits.spanAttributes)
             fields.attributes = limited
             fields.droppedAttributesCount += dropped
         }
     }
 
-    private func removeAttribute(_ key: String) {
+    @usableFromInline
+    func removeAttribute(_ key: String) {
         change { fields, _ in fields.attributes[key] = nil }
     }
 
@@ -121,8 +135,7 @@ public struct Span: Sendable {
     public func addEvent(_ name: String, attributes: Attributes = [:], at time: UInt64? = nil) {
         guard state != nil else { return }
         let time = time ?? WallClock.nanoseconds()
-        change { fields, provider in
-            let limits = provider.limits
+        change { fields, limits in
             guard fields.events.count < limits.eventCountLimit else {
                 fields.droppedEventsCount += 1
                 return
@@ -135,9 +148,9 @@ public struct Span: Sendable {
     /// Adds a link to another span's context. A link to an invalid context is kept only when it
     /// carries attributes or a trace state (spec).
     public func addLink(_ context: SpanContext, attributes: Attributes = [:]) {
-        change { fields, provider in
-            guard let link = provider.makeLink(context, attributes: attributes) else { return }
-            if fields.links.count < provider.limits.linkCountLimit {
+        change { fields, limits in
+            guard let link = limits.makeLink(context, attributes: attributes) else { return }
+            if fields.links.count < limits.linkCountLimit {
                 fields.links.append(link)
             } else {
                 fields.droppedLinksCount += 1
@@ -201,6 +214,7 @@ public struct Span: Sendable {
 
 /// The task-local that carries the current span through `await`, `async let`, task groups and
 /// `Task { }` (but not `Task.detached`, GCD or callbacks: capture the context for those).
+@usableFromInline
 enum CurrentSpan {
     @TaskLocal static var value: Span?
 }

@@ -23,7 +23,7 @@ public enum SpanParent: Sendable {
 /// Starts spans for one instrumentation scope. Get one from ``TracerProvider/tracer(_:version:schemaURL:attributes:)``.
 public final class Tracer: Sendable {
     public let provider: TracerProvider
-    let origin: SpanOrigin
+    @usableFromInline let origin: SpanOrigin
 
     public var scope: InstrumentationScope { origin.scope }
 
@@ -57,6 +57,13 @@ public final class Tracer: Sendable {
     /// `async let`, task groups and `Task { }`). The span ends when `operation` returns or
     /// throws; a thrown error is recorded (an `exception` event, status error) and rethrown.
     /// Runs on the caller's isolation: no executor hop.
+    ///
+    /// Inlinable, so that it is specialized and inlined into the caller with the caller's
+    /// `operation`: as a call into this module, every async frame between the caller and its
+    /// closure (this one, the stdlib's `withValue`, the closure that binds the span) cost
+    /// executor switches on entry and after each await, each a 16-byte atomic read of the task's
+    /// status (`swift_task_switch`; W1b-async in docs/benchmarks.md).
+    @inlinable @inline(__always)
     public func withSpan<T>(
         _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
         links: [SpanLink] = [], parent: SpanParent = .current,
@@ -82,6 +89,7 @@ public final class Tracer: Sendable {
 /// allocation per span). As methods of the provider they read its fields from `self`, without
 /// the retains that reading them through a tracer's `provider` cost.
 extension TracerProvider {
+    @usableFromInline
     func startSpan(
         _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
         links: [SpanLink], parent: SpanParent, startTime: UInt64? = nil
@@ -140,6 +148,9 @@ extension TracerProvider {
         return span
     }
 
+    /// The body of the tracer's and the free async `withSpan`, inlined into both, and with
+    /// them into their callers (see ``Tracer/withSpan(_:kind:attributes:links:parent:isolation:_:)``).
+    @inlinable @inline(__always)
     func withSpan<T>(
         _ name: String, origin: SpanOrigin, kind: SpanKind, attributes: @autoclosure () -> Attributes,
         links: [SpanLink], parent: SpanParent, isolation: isolated (any Actor)?,
@@ -150,7 +161,16 @@ extension TracerProvider {
         let current: Span? = startSpan(name, origin: origin, kind: kind, attributes: attributes(), links: links, parent: parent)
         defer { current!.end() }
         do {
-            return try await CurrentSpan.$value.withValue(current, operation: { try await operation(current!) }, isolation: isolation)
+            // The closure names `isolation`, which makes it isolated to the caller's actor: a
+            // closure that does not is nonisolated, so it hopped to the global executor and the
+            // caller's `operation` hopped back, twice more on its return. On an actor those
+            // switches are cheap; on the main actor each is a thread hop, and a nested pair of
+            // spans took 17 µs instead of 0.3 (a bare model of this function, measured alone;
+            // W1b-main in docs/benchmarks.md).
+            return try await CurrentSpan.binding.withValue(current, operation: {
+                _ = isolation
+                return try await operation(current.unsafelyUnwrapped)
+            }, isolation: isolation)
         } catch {
             current!.recordError(error)
             throw error
@@ -174,7 +194,9 @@ extension TracerProvider {
 }
 
 /// ``Tracer/withSpan(_:kind:attributes:links:parent:isolation:_:)`` on the current provider's
-/// default tracer's scope (the task-local override, else the global provider).
+/// default tracer's scope (the task-local override, else the global provider). Inlinable, as
+/// the tracer's is.
+@inlinable
 public func withSpan<T>(
     _ name: String, kind: SpanKind = .internal, attributes: @autoclosure () -> Attributes = [:],
     links: [SpanLink] = [], parent: SpanParent = .current,
@@ -205,4 +227,9 @@ public func startSpan(
 ) -> Span {
     let provider = TracerProvider.current
     return provider.startSpan(name, origin: provider.defaultOrigin, kind: kind, attributes: attributes(), links: links, parent: parent)
+}
+
+extension CurrentSpan {
+    /// The task-local itself, for the inlinable `withSpan`s.
+    @usableFromInline static var binding: TaskLocal<Span?> { $value }
 }

@@ -74,7 +74,7 @@ public final class TracerProvider: Sendable {
     public var defaultTracer: Tracer { Tracer(provider: self, origin: defaultOrigin) }
 
     /// The resource and the default tracer's scope.
-    let defaultOrigin: SpanOrigin
+    @usableFromInline let defaultOrigin: SpanOrigin
 
     /// Whether spans are still recorded: false once shut down or when disabled.
     public var isActive: Bool { !disabled && !isShutDown.load(ordering: .relaxed) }
@@ -121,9 +121,7 @@ public final class TracerProvider: Sendable {
     }
 
     func makeLink(_ context: SpanContext, attributes: Attributes) -> SpanLink? {
-        guard context.isValid || !attributes.isEmpty || !context.traceState.isEmpty else { return nil }
-        let (limited, dropped) = attributes.limited(by: limits.linkAttributes)
-        return SpanLink(context: context, attributes: limited, droppedAttributesCount: dropped)
+        limits.makeLink(context, attributes: attributes)
     }
 
     // MARK: The global provider

@@ -54,3 +54,15 @@ public struct Pacer {
         return count
     }
 }
+
+/// ``nanosecondsPerOperation(_:warmUp:_:)`` for an async `body`, run on the caller's isolation
+/// (so a loop on the main actor or on an actor stays there, as the user's code would).
+public func nanosecondsPerAsyncOperation(
+    _ count: Int, warmUp: Int? = nil, isolation: isolated (any Actor)? = #isolation, _ body: (Int) async -> Void
+) async -> Double {
+    let warmUp = warmUp ?? max(1, count / 10)
+    for index in 0..<warmUp { await body(index) }
+    let start = monotonicNanoseconds()
+    for index in warmUp..<(warmUp + count) { await body(index) }
+    return Double(monotonicNanoseconds() - start) / Double(count)
+}

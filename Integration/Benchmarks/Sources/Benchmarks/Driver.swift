@@ -39,6 +39,14 @@ final class Driver {
             // its peer figure is swift-otel's W1b.
             steps.append(Step(workload: "W1b-sdt", library: "claude-trace", arguments: ["--spans", spans]))
             steps.append(Step(workload: "W1-alone", library: "claude-trace", arguments: ["--spans", spans]))
+            // The shapes users write (issue 22), in the same rounds, so each reads as a ratio to
+            // W1 or W1b of the same minute.
+            for workload in ["W1-set", "W1-each", "W1b-async", "W1b-main", "W1b-actor"] {
+                steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--spans", spans]))
+            }
+            for workload in ["W4", "W4-main"] {
+                steps.append(Step(workload: workload, library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
+            }
             // W3 too: its best round within one process is steady, but one process in a few
             // runs all its rounds a third slower (not the code: both builds of an A/B do it,
             // at random).
@@ -49,8 +57,12 @@ final class Driver {
         for library in ["claude-trace", "swift-otel"] {
             steps.append(Step(workload: "W1-refcounts", library: library, countsReferences: true))
         }
-        steps.append(Step(workload: "W4", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
         steps.append(Step(workload: "W4m", library: "claude-trace", arguments: ["--calls", quick ? "10000" : "100000"]))
+        // swift-otel on the same shapes, once each: its figures are tens of times ours, so
+        // the minute's drift does not change what they say. (Its W1 is W1-set's shape already.)
+        for workload in ["W1-each", "W1b-async", "W1b-main", "W1b-actor"] {
+            steps.append(Step(workload: workload, library: "swift-otel", arguments: ["--spans", spans]))
+        }
         steps.append(Step(workload: "W5", library: "claude-trace", arguments: ["--spans", spans]))
         steps.append(Step(workload: "W5", library: "swift-otel", arguments: ["--spans", spans]))
         return steps
@@ -74,6 +86,10 @@ final class Driver {
         let sustained = Step(workload: "W2b", library: "claude-trace", arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling")])
         steps += [sustained, Step(workload: "W2b", library: "swift-otel", arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling")])]
         steps += Array(repeating: sustained, count: rounds - 1)
+        // With a queue of 65,536 (`OTEL_BSP_MAX_QUEUE_SIZE`), which holds the slowest requests'
+        // worth of spans at the ceiling's rate.
+        steps.append(Step(workload: "W2b-large", library: "claude-trace",
+                          arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling"), "--queue", "65536"]))
         if options.flag("--w2b-json") {
             steps.append(Step(workload: "W2b", library: "claude-trace",
                               arguments: ["--seconds", seconds, "--ceiling", ceiling("ceiling-json"), "--protocol", "json"]))
@@ -81,7 +97,8 @@ final class Driver {
         return steps
     }
 
-    /// Rounds of the span workloads (W1, W1b, W1b-sdt, W1c and W1 with no processor), of W3 and of our W2b.
+    /// Rounds of the span workloads (W1, W1b, W1b-sdt, W1c, W1 with no processor and the user
+    /// shapes), of W3, of W4 and of our W2b.
     var rounds: Int { quick ? 1 : 3 }
 
     /// Replaces the results of a workload run in several rounds by its median run (by its
@@ -93,7 +110,8 @@ final class Driver {
             let key = (result.workload, result.library)
             guard !kept.contains(where: { ($0.workload, $0.library) == key }) else { continue }
             let runs = results.filter { ($0.workload, $0.library) == key }
-            let metric = ["ns_per_span", "ns_per_pair", "mb_per_second", "sustained_per_second"].first { runs[0].metrics[$0] != nil }
+            let metric = ["ns_per_span", "ns_per_pair", "mb_per_second", "sustained_per_second", "us_per_call_with"]
+                .first { runs[0].metrics[$0] != nil }
             guard runs.count > 1, let metric else {
                 kept.append(contentsOf: runs)
                 continue

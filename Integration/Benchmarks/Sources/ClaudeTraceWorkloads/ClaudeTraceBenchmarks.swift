@@ -28,21 +28,27 @@ public enum ClaudeTraceBenchmarks {
 
     static func run(_ workload: String, spans: Int, options: Options) async -> [WorkloadResult] {
         switch workload {
-        case "W1": return [await rootSpans(spans, sampled: true)]
+        case "W1": return [await rootSpans(spans, sampled: true, queue: options.int("--queue", default: 2048))]
         case "W1-alone": return [await rootSpansAlone(spans)]
         case "W1-refcounts": return [await referenceCountsPerSpan(100_000)]
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1b-sdt": return [await nestedPairsThroughDistributedTracing(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
+        case "W1-set": return [await attributesAfterStart(spans, oneByOne: false)]
+        case "W1-each": return [await attributesAfterStart(spans, oneByOne: true)]
+        case "W1b-async": return [await asyncNestedPairs(spans / 2, on: .nonisolated)]
+        case "W1b-main": return [await asyncNestedPairs(spans / 2, on: .mainActor)]
+        case "W1b-actor": return [await asyncNestedPairs(spans / 2, on: .actor)]
         case "W3":
             return encoding(options.int("--spans", default: 10_000), rounds: options.int("--rounds", default: 200),
                             foundationRounds: options.int("--foundation-rounds", default: 10))
         case "W4": return [await claudeCalls(options.int("--calls", default: 100_000))]
         case "W4m": return [await claudeCallMetrics(options.int("--calls", default: 100_000))]
+        case "W4-main": return [await claudeCalls(options.int("--calls", default: 100_000), onMainActor: true)]
         case "W5":
             return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8),
                                           slowDelay: .milliseconds(options.int("--slow-ms", default: 20)))]
-        case "W2a", "W2a-default", "W2b", "ceiling":
+        case "W2a", "W2a-default", "W2b", "W2b-large", "ceiling":
             guard let collector = CollectorTarget(options) else {
                 return [WorkloadResult(workload: workload, library: library, notes: ["skipped: no --collector"])]
             }
@@ -51,10 +57,10 @@ public enum ClaudeTraceBenchmarks {
             switch workload {
             case "W2a": return [await burst(burstSpans, queue: 262_144, protocol: wire, collector: collector)]
             case "W2a-default": return [await burst(burstSpans, queue: 2048, protocol: wire, collector: collector)]
-            case "W2b":
+            case "W2b", "W2b-large":
                 return [await sustained(
                     duration: options.double("--seconds", default: 10), ceiling: options.double("--ceiling", default: 50_000),
-                    protocol: wire, collector: collector)]
+                    queue: options.int("--queue", default: workload == "W2b" ? 2048 : 65_536), protocol: wire, collector: collector)]
             default:
                 return [await collectorCeiling(batches: options.int("--batches", default: 400), protocol: wire, collector: collector)]
             }

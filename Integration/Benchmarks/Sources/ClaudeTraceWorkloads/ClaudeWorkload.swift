@@ -6,12 +6,16 @@ extension ClaudeTraceBenchmarks {
     /// without instrumentation (a disabled provider: non-recording spans, no monitor) and with
     /// it (spans through a batch processor into a discarding exporter, plus the monitor, with
     /// a budget checked before every call). The difference is the instrumentation's cost.
-    static func claudeCalls(_ count: Int) async -> WorkloadResult {
+    ///
+    /// W4-main is the same, every call made from the main actor (as a CLI's top-level code or
+    /// any `@MainActor` code makes it).
+    static func claudeCalls(_ count: Int, onMainActor: Bool = false) async -> WorkloadResult {
         let request = ClaudeMessageRequest(
             model: "claude-sonnet-4-6", maxTokens: 256, messages: [.user("Summarize the ticket in one sentence.")])
         let attribution = ClaudeAttribution(userID: "u-42", feature: "ticket-summary")
 
         func run(_ client: ClaudeClient, calls: Int) async -> (microseconds: Double, failures: Int) {
+            if onMainActor { return await callsOnMainActor(client, request, attribution, calls: calls) }
             var failures = 0
             let start = monotonicNanoseconds()
             for _ in 0..<calls {
@@ -52,12 +56,30 @@ extension ClaudeTraceBenchmarks {
         var notes = ["simulated transport, timeScale 0; \(count) calls each way"]
         if observer == nil { notes.append("the monitor is a processor only: it does not check budgets before calls yet") }
         _ = snapshot
-        return WorkloadResult(workload: "W4", library: library, metrics: [
+        if onMainActor { notes.append("every call from the main actor") }
+        return WorkloadResult(workload: onMainActor ? "W4-main" : "W4", library: library, metrics: [
             "overhead_us_per_call": tracedMicroseconds - bareMicroseconds,
             "us_per_call_without": bareMicroseconds, "us_per_call_with": tracedMicroseconds,
             "calls": Double(count), "failures": Double(failures),
             "exported": Double(processor.statistics.exported), "dropped": Double(processor.statistics.dropped),
             "peak_rss_mb": peakResidentMB(),
         ], notes: notes)
+    }
+
+    /// W4's loop of calls, on the main actor.
+    @MainActor
+    static func callsOnMainActor(
+        _ client: ClaudeClient, _ request: ClaudeMessageRequest, _ attribution: ClaudeAttribution, calls: Int
+    ) async -> (microseconds: Double, failures: Int) {
+        var failures = 0
+        let start = monotonicNanoseconds()
+        for _ in 0..<calls {
+            do {
+                _ = try await client.createMessage(request, attribution: attribution)
+            } catch {
+                failures += 1
+            }
+        }
+        return (Double(monotonicNanoseconds() - start) / Double(calls) / 1000, failures)
     }
 }

@@ -118,13 +118,16 @@ extension ClaudeTraceBenchmarks {
 
     /// W2b: the highest steady rate (spans/s for `duration` seconds, default settings) at
     /// which nothing is lost, found by stepping the rate from half the collector's ceiling.
-    static func sustained(duration: Double, ceiling: Double, protocol wire: OTLPProtocol, collector: CollectorTarget) async -> WorkloadResult {
+    /// W2b-large: the same with a larger queue (65,536: `OTEL_BSP_MAX_QUEUE_SIZE=65536`).
+    static func sustained(
+        duration: Double, ceiling: Double, queue: Int = 2048, protocol wire: OTLPProtocol, collector: CollectorTarget
+    ) async -> WorkloadResult {
         var steps: [String] = []
         var best = 0.0
         var worstMissing = 0
         func attempt(_ rate: Double) async -> Bool {
             let count = Int(rate * duration)
-            let run = await pipeline(count, perSecond: rate, queue: 2048, protocol: wire, collector: collector)
+            let run = await pipeline(count, perSecond: rate, queue: queue, protocol: wire, collector: collector)
             let (median, slowest) = run.exportMilliseconds
             steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK); export ms median \(String(format: "%.2f", median)), max \(String(format: "%.1f", slowest))")
             if run.isLossless {
@@ -136,9 +139,10 @@ extension ClaudeTraceBenchmarks {
         }
         await stepRates(ceiling: ceiling, attempt: attempt)
         return WorkloadResult(
-            workload: "W2b" + (wire == .httpJSON ? "-json" : ""), library: library,
-            metrics: ["sustained_per_second": best, "seconds_per_step": duration, "ceiling_per_second": ceiling],
-            notes: ["queue 2048, batch 512 (defaults), OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf")"] + steps)
+            workload: (queue == 2048 ? "W2b" : "W2b-large") + (wire == .httpJSON ? "-json" : ""), library: library,
+            metrics: ["sustained_per_second": best, "seconds_per_step": duration, "ceiling_per_second": ceiling, "queue": Double(queue),
+                      "missing_worst_attempt": Double(worstMissing)],
+            notes: ["queue \(queue), batch 512\(queue == 2048 ? " (defaults)" : ""), OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf")"] + steps)
     }
 
     /// The collector's own ceiling: 512-span batches, encoded beforehand (with our encoder for

@@ -29,9 +29,10 @@ let benchmarkResource = Resource(attributes: ["service.name": "benchmark"])
 
 extension ClaudeTraceBenchmarks {
     /// W1 (sampled) and W1c (unsampled): a root span with 8 attributes, ended, through a batch
-    /// processor into a discarding exporter.
-    static func rootSpans(_ count: Int, sampled: Bool) async -> WorkloadResult {
-        let processor = BatchSpanProcessor(exporter: DiscardingExporter())
+    /// processor into a discarding exporter; with the default queue unless `queue` is given
+    /// (`--queue`, for docs/operations.md's figures on a busy machine).
+    static func rootSpans(_ count: Int, sampled: Bool, queue: Int = 2048) async -> WorkloadResult {
+        let processor = BatchSpanProcessor(exporter: DiscardingExporter(), configuration: .init(maxQueueSize: queue))
         let provider = TracerProvider(resource: benchmarkResource, sampler: sampled ? .alwaysOn : .alwaysOff, processors: [processor])
         let tracer = provider.tracer("benchmark")
         let warmUp = count / 10
@@ -43,9 +44,9 @@ extension ClaudeTraceBenchmarks {
         var result = WorkloadResult(workload: sampled ? "W1" : "W1c", library: library, metrics: [
             "ns_per_span": nanoseconds, "spans": Double(count + warmUp),
             "exported": Double(statistics.exported), "dropped": Double(statistics.dropped),
-            "peak_rss_mb": peakResidentMB(),
+            "peak_rss_mb": peakResidentMB(), "queue": Double(queue),
         ])
-        if sampled {
+        if sampled && queue == 2048 {
             let allocations = await allocationsPerSpan(100_000)
             result.metrics["mallocs_per_span"] = allocations.total
             result.metrics["mallocs_per_span_producer"] = allocations.producer

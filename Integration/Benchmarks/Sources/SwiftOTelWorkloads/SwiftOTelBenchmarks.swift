@@ -13,6 +13,10 @@ public enum SwiftOTelBenchmarks {
         case "W1b": return [await nestedPairs(spans / 2)]
         case "W1c": return [await rootSpans(spans, sampled: false)]
         case "W1-refcounts": return [await referenceCountsPerSpan(100_000)]
+        case "W1-each": return [await eachAttribute(spans)]
+        case "W1b-async": return [await asyncNestedPairs(spans / 2, on: .nonisolated, workload: workload)]
+        case "W1b-main": return [await asyncNestedPairs(spans / 2, on: .mainActor, workload: workload)]
+        case "W1b-actor": return [await asyncNestedPairs(spans / 2, on: .actor, workload: workload)]
         case "W5": return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8))]
         case "W2a", "W2a-default", "W2b", "W2-json":
             guard let collector = CollectorTarget(options) else {
