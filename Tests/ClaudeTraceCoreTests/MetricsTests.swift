@@ -128,6 +128,27 @@ struct MetricsTests {
         #expect(reader.statistics.failedExports == 1)
     }
 
+    @Test("while exports fail, memory stays bounded: the series stop at the cardinality limit and nothing is queued")
+    func boundedWhileFailing() async {
+        let provider = MeterProvider(cardinalityLimit: 50)
+        let exporter = ScriptedMetricExporter(temporality: .delta)
+        exporter.fail(true)
+        let reader = PeriodicMetricReader(provider: provider, exporter: exporter, configuration: .init(interval: .seconds(3600)))
+        let histogram = provider.histogram("h", unit: "s", boundaries: [1], scope: scope)
+        for round in 0..<5 {
+            for user in 0..<200 { histogram.record(0.5, attributes: MetricAttributes(["user.id": .string("u\(round)-\(user)")])) }
+            #expect(await reader.forceFlush() == .failure)
+        }
+        let points = histogramPoints(provider.collect(), "h")
+        #expect(points.count == 50)
+        #expect(points.reduce(0) { $0 + $1.count } == 1_000)
+        #expect(reader.statistics.failedExports == 5)
+        #expect(reader.statistics.failedDataPoints == 5 * 50)
+        exporter.fail(false)
+        #expect(await reader.forceFlush() == .success)
+        #expect(histogramPoints(exporter.exported[0], "h").reduce(0) { $0 + $1.count } == 1_000, "the failed intervals went out with the next export")
+    }
+
     @Test("shutdown exports what is left once, and a second shutdown does nothing")
     func shutdownExports() async {
         let provider = MeterProvider()

@@ -2,7 +2,9 @@ import ClaudeTraceCore
 import Synchronization
 
 /// The SDK, set up: a tracer provider built from code and the `OTEL_*` environment, with its
-/// exporters and processors, and the calls that flush and stop it.
+/// exporters and processors; when metrics are on (an OTLP endpoint is set, or
+/// ``TelemetryConfiguration/metrics`` says so), a meter provider with its readers and the
+/// optional Prometheus listener; and the calls that flush and stop them all.
 ///
 /// ```swift
 /// let telemetry = try Telemetry.bootstrap(serviceName: "support-bot")  // OTLP/HTTP to :4318
