@@ -135,4 +135,4 @@ def test_the_table_reports_targets(run):
     assert "W1 span hot path" in table and "swift-otel 1.6.0" in table
     names = {target["name"] for target in run[0]["targets"]}
     assert {"W1 vs floor", "W1 spans dropped (every round)", "W2a drops", "W3 vs JSONEncoder", "W1-set vs W1",
-            "W1-each vs W1", "W1b-main vs W1b (nonisolated)", "W1b-actor vs W1b", "W4-main vs W4 (µs per call)"} <= names, names
+            "W1-each vs W1", "W1b-main vs W1b (nonisolated)", "W1b-actor vs W1b", "W4-main vs W4 (overhead per call)"} <= names, names

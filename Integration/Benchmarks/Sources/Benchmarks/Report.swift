@@ -200,7 +200,8 @@ struct Report {
             let with = ours("W4-main", "us_per_call_with")
             add("W4-main, main actor", "overhead µs/call", Self.fixed(overhead, 2), "",
                 "\(Self.fixed(ours("W4-main", "us_per_call_without") ?? 0, 1)) → \(Self.fixed(with ?? 0, 1)) µs/call; "
-                    + times(with, over: ours("W4", "us_per_call_with"), "W4 per call"))
+                    + [times(overhead, over: ours("W4", "overhead_us_per_call"), "W4's overhead"),
+                       times(with, over: ours("W4", "us_per_call_with"), "W4 per call")].joined(separator: ", "))
         }
         if ours("W5", "spans_per_second") != nil || peer("W5", "spans_per_second") != nil {
             let w5 = ours("W5", "spans_per_second"), w5Peer = peer("W5", "spans_per_second")
@@ -309,7 +310,11 @@ struct Report {
         check("W1-each vs W1", "≤ 1.5× W1", ratio("W1-each", "ns_per_span", over: "W1"), format: { Self.ratio($0) }) { $0 <= 1.5 }
         check("W1b-main vs W1b (nonisolated)", "≤ 1.5× W1b", ratio("W1b-main", "ns_per_pair", over: "W1b"), format: { Self.ratio($0) }) { $0 <= 1.5 }
         check("W1b-actor vs W1b", "≤ 1.2× W1b", ratio("W1b-actor", "ns_per_pair", over: "W1b"), format: { Self.ratio($0) }) { $0 <= 1.2 }
-        check("W4-main vs W4 (µs per call)", "≤ 1.2× W4", ratio("W4-main", "us_per_call_with", over: "W4"), format: { Self.ratio($0) }) { $0 <= 1.2 }
+        // The instrumentation's overhead, as W4's own target reads: a call from the main actor
+        // also pays the runtime's hops into and out of the client's nonisolated `createMessage`,
+        // instrumented or not (the table shows the per-call ratio too).
+        check("W4-main vs W4 (overhead per call)", "≤ 1.2× W4's overhead", ratio("W4-main", "overhead_us_per_call", over: "W4"),
+              format: { Self.ratio($0) }) { $0 <= 1.2 }
         return targets
     }
 
