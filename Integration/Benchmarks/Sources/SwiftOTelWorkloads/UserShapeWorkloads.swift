@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Tracing
+import TracingWorkloads
 
 // swift-otel on the shapes of issue 22 where it has an equivalent: attributes set one by one
 // after start, and the async `withSpan` nested from the main actor and from an actor. (Its W1
