@@ -22,7 +22,7 @@ RUN = HERE / "Benchmarks" / "run.sh"
 # collector's ceiling, our burst into a queue that holds it, and swift-otel's JSON mode (W2b's rate
 # search takes minutes and a release build to mean anything).
 ONLY = ("floor,W1,W1b,W1b-sdt,W1c,W1-alone,W1-refcounts,W3,W4,W5,W2a:claude-trace,W2-json:swift-otel,"
-        "W1-set,W1-each,W1b-async,W1b-main,W1b-actor,W4-main")
+        "W1-set,W1-each,W1b-async,W1b-main,W1b-actor,W4-main,W4m")
 
 # The shapes users write (issue 22): attributes set after start, the async withSpan from a
 # nonisolated function, the main actor and an actor.
@@ -53,7 +53,7 @@ def result(run, workload, library):
     ("W5", "swift-otel"), ("ceiling", "collector"), ("ceiling-json", "collector"), ("W2a", "claude-trace"),
     ("W2-json", "swift-otel"), ("W1-set", "claude-trace"), ("W1-each", "claude-trace"), ("W1-each", "swift-otel"),
     ("W1b-async", "claude-trace"), ("W1b-async", "swift-otel"), ("W1b-main", "claude-trace"), ("W1b-main", "swift-otel"),
-    ("W1b-actor", "claude-trace"), ("W1b-actor", "swift-otel"), ("W4-main", "claude-trace"),
+    ("W1b-actor", "claude-trace"), ("W1b-actor", "swift-otel"), ("W4-main", "claude-trace"), ("W4m", "claude-trace"),
 ])
 def test_every_workload_ran(run, workload, library):
     metrics = result(run, workload, library)
@@ -107,6 +107,14 @@ def test_instrumented_calls_all_succeed_and_are_exported(run, workload):
     assert metrics["exported"] >= metrics["calls"]
 
 
+def test_metered_calls_recorded_their_series(run):
+    # W4m's metered client recorded into the meter provider: the call's series (duration, the two
+    # token types, the cache tokens, the cost) and the benchmark's own histogram and counter.
+    metrics = result(run, "W4m", "claude-trace")
+    assert metrics["series"] >= 7, metrics
+    assert metrics["record_ns_per_call"] > 0 and metrics["histogram_record_ns"] > 0, metrics
+
+
 def test_concurrent_spans_are_all_accounted_for(run):
     metrics = result(run, "W5", "claude-trace")
     assert metrics["exported"] + metrics["dropped"] == metrics["spans"]
@@ -135,4 +143,5 @@ def test_the_table_reports_targets(run):
     assert "W1 span hot path" in table and "swift-otel 1.6.0" in table
     names = {target["name"] for target in run[0]["targets"]}
     assert {"W1 vs floor", "W1 spans dropped (every round)", "W2a drops", "W3 vs JSONEncoder", "W1-set vs W1",
-            "W1-each vs W1", "W1b-main vs W1b (nonisolated)", "W1b-actor vs W1b", "W4-main vs W4 (overhead per call)"} <= names, names
+            "W1-each vs W1", "W1b-main vs W1b (nonisolated)", "W1b-actor vs W1b", "W4-main vs W4 (overhead per call)",
+            "W4m metrics per call"} <= names, names
