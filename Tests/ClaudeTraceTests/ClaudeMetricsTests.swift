@@ -109,4 +109,32 @@ struct ClaudeMetricsTests {
         #expect(points(batch, ClaudeMetrics.Name.operationDuration).map(\.count).reduce(0, +) == 2)
         #expect(sums(batch, ClaudeMetrics.Name.cost).first?.value == .double(1e-6))
     }
+
+    @Test("the monitor counts the alerts it fires and the feedback it is given, by rule and by action")
+    func monitorCounters() async throws {
+        let meters = MeterProvider()
+        let monitor = ClaudeMonitor(MonitorConfiguration(
+            alertRules: [.highCostRequest(aboveUSD: 0.1, cooldown: .zero)], metrics: ClaudeMetrics(provider: meters)))
+        monitor.onEnd(claudeSpan(feature: "reply", costUSD: 0.5, requestID: "r-1"))
+        monitor.onEnd(claudeSpan(feature: "reply", costUSD: 0.5, requestID: "r-2"))
+        monitor.onEnd(claudeSpan(feature: "reply", costUSD: 0.01, requestID: "r-3"))
+        #expect(monitor.recordFeedback(requestID: "r-1", action: .accept))
+        #expect(monitor.recordFeedback(requestID: "r-2", action: .accept))
+        #expect(monitor.recordFeedback(requestID: "r-3", action: .reject))
+        #expect(!monitor.recordFeedback(requestID: "never-seen", action: .reject))
+        await monitor.forceFlush()
+        let batch = meters.collect()
+        let alerts = sums(batch, ClaudeMetrics.Name.alerts)
+        #expect(alerts.count == 1 && alerts.first?.value == .int(2))
+        #expect(alerts.first?.attributes["claude.alert.rule"] == "high-cost-request")
+        #expect(alerts.first?.attributes["claude.alert.severity"] == "warning")
+        let feedback = sums(batch, ClaudeMetrics.Name.feedback)
+        func count(_ action: String, feature: String?) -> MetricNumber? {
+            feedback.first { $0.attributes["claude.feedback.action"] == .string(action) && $0.attributes[Key.feature] == feature.map { .string($0) } }?.value
+        }
+        #expect(count("accept", feature: "reply") == .int(2))
+        #expect(count("reject", feature: "reply") == .int(1))
+        #expect(count("reject", feature: nil) == .int(1), "feedback for an unknown call has no feature")
+        await monitor.shutdown()
+    }
 }

@@ -9,12 +9,16 @@
 /// | `claude.client.token.cache_usage` | counter | `{token}` | the cached parts of the input, `gen_ai.token.type` `cache_read` / `cache_creation` |
 /// | `claude.client.cost` | counter | `USD` | the calls' cost from the pricing table (calls of unknown price add nothing) |
 /// | `claude.client.errors` | counter | `{error}` | failed calls, by `error.type` |
+/// | `claude.monitor.alerts` | counter | `{alert}` | alerts a ``ClaudeMonitor`` fired, by `claude.alert.rule` and `claude.alert.severity` |
+/// | `claude.monitor.feedback` | counter | `{feedback}` | feedback given to a ``ClaudeMonitor``, by `claude.feedback.action` (and `claude.feature` when the call had one) |
 ///
 /// Every series carries `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model`,
 /// `server.address`, `server.port`, and `gen_ai.response.model` once the server named it, plus
 /// `claude.feature` when the call's attribution gives one; `user.id` only when the client opts
 /// in (``ClaudeClientConfiguration/recordsUserIDInMetrics``). The provider's cardinality limit
-/// bounds each instrument, with an overflow series past it.
+/// bounds each instrument, with an overflow series past it. The monitor's two counters carry
+/// `gen_ai.provider.name` and their own attributes only: they are counted where the monitor
+/// fires an alert or is given feedback, not per call.
 ///
 /// The GenAI token metrics are being redesigned upstream: every name and boundary lives here.
 public final class ClaudeMetrics: Sendable {
@@ -30,6 +34,8 @@ public final class ClaudeMetrics: Sendable {
         public static let cacheTokenUsage = "claude.client.token.cache_usage"
         public static let cost = "claude.client.cost"
         public static let errors = "claude.client.errors"
+        public static let alerts = "claude.monitor.alerts"
+        public static let feedback = "claude.monitor.feedback"
     }
 
     /// `gen_ai.token.type`, the attribute that splits the token metrics.
@@ -42,6 +48,8 @@ public final class ClaudeMetrics: Sendable {
     let cacheTokens: MetricCounter
     let cost: MetricCounter
     let errors: MetricCounter
+    let alerts: MetricCounter
+    let feedback: MetricCounter
     /// Attribute sets already built, by call shape: a call looks its sets up instead of
     /// sorting and hashing five of them. Bounded: emptied when it grows past 1024 shapes.
     private let seriesCache = Locked(SeriesCache())
@@ -95,6 +103,25 @@ public final class ClaudeMetrics: Sendable {
             Name.cost, unit: "USD", description: "Cost of the calls from the pricing table; calls of unknown price add nothing.",
             scope: scope, scale: 1e-12)
         errors = provider.counter(Name.errors, unit: "{error}", description: "Failed Claude calls, by error.type.", scope: scope)
+        alerts = provider.counter(Name.alerts, unit: "{alert}", description: "Alerts fired by the Claude monitor, by rule and severity.", scope: scope)
+        feedback = provider.counter(
+            Name.feedback, unit: "{feedback}", description: "What users did with Claude answers (accept, reject, edit, retry), by feature.",
+            scope: scope)
+    }
+
+    /// Counts one alert the monitor fired (on its background task, where it is delivered).
+    func recordAlert(_ notification: AlertNotification) {
+        alerts.add(1, attributes: MetricAttributes([
+            ClaudeAttributeKey.providerName: "anthropic", "claude.alert.rule": .string(notification.rule),
+            "claude.alert.severity": .string(notification.severity.rawValue),
+        ]))
+    }
+
+    /// Counts one piece of feedback; `feature` is the call's, when the monitor knew the call.
+    func recordFeedback(_ action: FeedbackAction, feature: String?) {
+        var attributes: Attributes = [ClaudeAttributeKey.providerName: "anthropic", MonitorAttributeKey.feedbackAction: .string(action.rawValue)]
+        if let feature { attributes[ClaudeAttributeKey.feature] = .string(feature) }
+        feedback.add(1, attributes: MetricAttributes(attributes))
     }
 
     /// Records one call made outside ``ClaudeClient`` (another client, a gateway's log) as the

@@ -85,13 +85,18 @@ public struct MonitorConfiguration: Sendable {
     public var alertEvaluationInterval: Duration
     /// Memory bounds.
     public var limits: MonitorLimits
+    /// Where the monitor counts the alerts it fires and the feedback it is given
+    /// (``ClaudeMetrics/Name/alerts``, ``ClaudeMetrics/Name/feedback``); nil (the default) uses
+    /// ``ClaudeMetrics/current`` at each one, which is nil until metrics are set up.
+    public var metrics: ClaudeMetrics?
 
     public init(
         budget: BudgetConfiguration = .unlimited, alertRules: [AlertRule] = [],
         alertHandler: (@Sendable (AlertNotification) -> Void)? = nil, alertLog: LogDestination? = nil,
         requestLog: RequestLogConfiguration? = nil, pricing: (@Sendable (SpanData) -> Double?)? = nil,
         clock: @escaping @Sendable () -> UInt64 = { WallClock.nanoseconds() },
-        alertEvaluationInterval: Duration = .seconds(1), limits: MonitorLimits = MonitorLimits()
+        alertEvaluationInterval: Duration = .seconds(1), limits: MonitorLimits = MonitorLimits(),
+        metrics: ClaudeMetrics? = nil
     ) {
         self.budget = budget
         self.alertRules = alertRules
@@ -102,6 +107,7 @@ public struct MonitorConfiguration: Sendable {
         self.clock = clock
         self.alertEvaluationInterval = alertEvaluationInterval
         self.limits = limits
+        self.metrics = metrics
     }
 }
 

@@ -102,6 +102,7 @@ final class MonitorCore: Sendable {
                 Diagnostics.report(notification.severity == .critical ? .error : .warning, component: "ClaudeMonitor", notification.jsonLine)
             }
             alertHandler?(notification)
+            (configuration.metrics ?? ClaudeMetrics.current)?.recordAlert(notification)
         }
         while var batch = await outbox.next() {
             var written = 0, failed = 0
