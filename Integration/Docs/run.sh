@@ -11,6 +11,10 @@
 #                                                 (Sources/ClaudeTrace/ClaudeTrace.docc) has a
 #                                                 warning, e.g. a link to a symbol that was renamed
 #
+# First, every Swift code sample of the catalog is compiled against the current API:
+# extract-samples.py writes each into a function of the ClaudeTraceDocs target, and a sample that
+# does not compile fails the run.
+#
 # The four modules are built together ("combined documentation"), so that a page of one can link
 # to a symbol of another: in the catalog, write ``/ClaudeTraceCore/Span`` (a leading slash and
 # the module) for a symbol outside ClaudeTrace. Warnings in the sources' doc comments are printed
@@ -27,7 +31,7 @@ while [ $# -gt 0 ]; do
     --output) output=${2:?--output needs a folder}; shift ;;
     --base-path) base_path=${2:?--base-path needs a path}; shift ;;
     --check) check=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -44,9 +48,15 @@ if [ -n "$output" ]; then
   [ -n "$base_path" ] && arguments+=(--hosting-base-path "$base_path")
 fi
 
+start=$SECONDS
+python3 extract-samples.py
+swift build --target ClaudeTraceDocs || {
+  echo "a code sample of the catalog does not compile (the errors above name Samples.swift and the page)" >&2
+  exit 1
+}
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-start=$SECONDS
 status=0
 "${plugin[@]}" "${arguments[@]}" 2>&1 | tee "$log" || status=$?
 [ "$status" -eq 0 ] || { echo "documentation build failed" >&2; exit "$status"; }
@@ -55,7 +65,7 @@ status=0
 # a source file by a path ending in .swift, so the catalog's warnings are those at a .md file.
 catalog_warnings=$(grep -cE -- '^ *--> [^ ]*\.md:' "$log" || true)
 all_warnings=$(grep -c '^warning:' "$log" || true)
-echo "documentation built in $((SECONDS - start)) s: $all_warnings warnings, $catalog_warnings in the catalog's pages"
+echo "samples compiled and documentation built in $((SECONDS - start)) s: $all_warnings warnings, $catalog_warnings in the catalog's pages"
 if [ "$check" -eq 1 ] && [ "$catalog_warnings" -gt 0 ]; then
   echo "the catalog's pages have warnings (see the lines with '--> <page>.md' above)" >&2
   exit 1
