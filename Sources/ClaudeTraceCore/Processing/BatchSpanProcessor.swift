@@ -73,19 +73,25 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     private let worker: Task<Void, Never>
 
     /// Starts the processor's worker on a thread of its own (see ``WorkerThread``).
-    public init(exporter: any SpanExporter, configuration: Configuration = Configuration()) {
-        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: "BatchSpanProcessor")
+    ///
+    /// `clock` measures the schedule delay and the export timeout; tests pass one they
+    /// advance by hand. The worker alone reads it: `onEnd` never does.
+    public init(
+        exporter: any SpanExporter, configuration: Configuration = Configuration(),
+        clock: some Clock<Duration> = ContinuousClock()
+    ) {
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: "BatchSpanProcessor", clock: AnyClock(clock))
     }
 
     init(exporter: any SpanExporter, configuration: Configuration, component: String) {
-        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: component)
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: component, clock: AnyClock(ContinuousClock()))
     }
 
     private static func start(
-        _ exporter: any SpanExporter, _ configuration: Configuration, component: String
+        _ exporter: any SpanExporter, _ configuration: Configuration, component: String, clock: AnyClock
     ) -> (Configuration, Engine, Task<Void, Never>) {
         let thread = WorkerThread(name: "ct-span-export")
-        let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread)
+        let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread, clock: clock)
         let worker = Task.detached(executorPreference: thread) {
             await engine.run()
             thread.stop()
@@ -112,6 +118,10 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     }
 
     public var statistics: Statistics { engine.statistics }
+
+    /// Returns once the worker has exported everything queued, freed the exported spans and
+    /// waits for more; for tests.
+    func waitUntilIdle() async { await engine.waitUntilIdle() }
 }
 
 /// Passes each sampled span to the exporter as soon as it ends, one export at a time.
