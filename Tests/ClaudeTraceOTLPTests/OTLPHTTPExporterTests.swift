@@ -3,16 +3,17 @@ import ClaudeTraceCore
 import Foundation
 import Testing
 
-/// An exporter aimed at `url`, with short back-offs so retry tests stay quick.
+/// An exporter aimed at `url`, with short back-offs without jitter, so that a test that waits
+/// on `clock` knows each wait's end and one on the real clock stays quick.
 func makeHTTPExporter(
     _ url: String, timeout: Duration = .seconds(10), headers: [String: String] = [:],
     compression: OTLPCompression = .none, protocol: OTLPProtocol = .httpProtobuf,
-    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50)),
-    maxRequestBodySize: Int = 64 * 1024 * 1024
+    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50), jitter: 0),
+    maxRequestBodySize: Int = 64 * 1024 * 1024, clock: some Clock<Duration> = ContinuousClock()
 ) -> OTLPHTTPExporter {
     OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
         endpoint: url, headers: headers, timeout: timeout, compression: compression, protocol: `protocol`,
-        retry: retry, maxRequestBodySize: maxRequestBodySize))
+        retry: retry, maxRequestBodySize: maxRequestBodySize), clock: clock)
 }
 
 func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
@@ -96,13 +97,16 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "1"])) : .respond(.ok)
         }
         defer { server.stop() }
-        // A timeout well past the wait: the whole suite runs in parallel on 2 cores, and a
-        // starved run once took this export past the default 10 s.
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(1))
+        #expect(server.requests.count == 1)
+        clock.advance(by: .seconds(1))
+        #expect(await result == .success)
         let requests = server.requests
         try #require(requests.count == 2)
-        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 0.95)
         #expect(requests[0].body == requests[1].body)
         #expect(exporter.statistics.retries == 1 && exporter.statistics.exportedSpans == 1)
         await exporter.shutdown()
@@ -114,8 +118,13 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "99999999"])) : .respond(.ok)
         }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .zero, retry: OTLPRetryPolicy(maxRetryAfter: .milliseconds(200)))
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, timeout: .zero, retry: OTLPRetryPolicy(maxRetryAfter: .seconds(60)), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(60))
+        clock.advance(by: .seconds(60))
+        #expect(await result == .success)
         #expect(server.requests.count == 2 && exporter.statistics.retries == 1)
         await exporter.shutdown()
     }
@@ -123,25 +132,37 @@ struct OTLPHTTPExporterTests {
     @Test("429 with an HTTP-date Retry-After waits until that date")
     func retryAfterDate() async throws {
         let server = try TestHTTPServer { _, index in
-            // The date has one-second precision: three seconds ahead waits at least two.
+            // The date has one-second precision: three seconds ahead waits more than two.
             index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(Date().addingTimeInterval(3))])) : .respond(.ok)
         }
         defer { server.stop() }
-        // As above: in one CI run the suite's load took this export past a 10 s timeout.
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        #expect(await exporter.export([makeSpan()]) == .success)
-        let requests = server.requests
-        try #require(requests.count == 2)
-        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 1.9)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        // The only wait shorter than the 60 s timeout is the one before the retry.
+        let retryAt = await clock.waitForSleeper { $0 < start + .seconds(60) }
+        #expect(retryAt - start > .seconds(1.9) && retryAt - start <= .seconds(3))
+        clock.advance(to: retryAt)
+        #expect(await result == .success)
+        #expect(server.requests.count == 2)
         await exporter.shutdown()
     }
 
-    @Test("502 and 504 are retried with back-off", arguments: [502, 504])
+    @Test("502 and 504 are retried with a back-off that doubles", arguments: [502, 504])
     func retriesGatewayErrors(status: Int) async throws {
         let server = try TestHTTPServer { _, index in index < 2 ? .respond(.init(status: status)) : .respond(.ok) }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url)
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, retry: OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(1))
+        clock.advance(by: .seconds(1))
+        await clock.waitForSleeper(until: start + .seconds(3))
+        #expect(server.requests.count == 2)
+        clock.advance(by: .seconds(2))
+        #expect(await result == .success)
         #expect(server.requests.count == 3)
         await exporter.shutdown()
     }
@@ -150,10 +171,14 @@ struct OTLPHTTPExporterTests {
     func neverAnswers() async throws {
         let server = try TestHTTPServer { _, _ in .neverAnswer }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(1))
-        let start = ContinuousClock.now
-        #expect(await exporter.export([makeSpan()]) == .failure)
-        #expect(seconds(from: start, to: .now) >= 0.9)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(10), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await server.waitForRequests(1)
+        await clock.waitForSleeper(until: start + .seconds(10))
+        clock.advance(by: .seconds(10))
+        #expect(await result == .failure)
         #expect(server.requests.count == 1)
         #expect(exporter.statistics.failedSpans == 1)
         await exporter.shutdown()
@@ -204,13 +229,14 @@ struct OTLPHTTPExporterTests {
     func shutdownInterruptsRetry() async throws {
         let server = try TestHTTPServer { _, _ in .respond(.init(status: 503, headers: ["Retry-After": "30"])) }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        let start = ContinuousClock.now
-        let export = Task { await exporter.export([makeSpan()]) }
-        #expect(await eventually { server.requests.count == 1 })
+        // The clock never reaches the end of the wait: only shutdown can end it.
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(30))
         await exporter.shutdown()
-        #expect(await export.value == .failure)
-        #expect(seconds(from: start, to: .now) < 25)
+        #expect(await result == .failure)
         #expect(await exporter.export([makeSpan()]) == .failure)
         #expect(server.requests.count == 1)
     }
@@ -219,13 +245,12 @@ struct OTLPHTTPExporterTests {
     func cancellation() async throws {
         let server = try TestHTTPServer { _, _ in .neverAnswer }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        let start = ContinuousClock.now
+        // The clock never reaches the timeout: only cancellation can end the request.
+        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: ManualClock())
         let export = Task { await exporter.export([makeSpan()]) }
-        #expect(await eventually { server.requests.count == 1 })
+        await server.waitForRequests(1)
         export.cancel()
         #expect(await export.value == .failure)
-        #expect(seconds(from: start, to: .now) < 25)
         await exporter.shutdown()
     }
 
@@ -344,17 +369,21 @@ extension DiagnosticsCapturingTests {
         func connectionRefused() async throws {
             let url = "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1/traces"
             try await withCapturedDiagnostics { diagnostics in
-                let exporter = makeHTTPExporter(url, timeout: .milliseconds(1500), retry: OTLPRetryPolicy(maxAttempts: 100, initialBackoff: .milliseconds(50)))
-                let start = ContinuousClock.now
-                #expect(await exporter.export([makeSpan()]) == .failure)
-                // 0, 0 (immediate resend), then 100, 200, 400 ms… (±20 %).
-                #expect(seconds(from: start, to: .now) >= 0.5)
-                #expect(exporter.statistics.requests >= 4)
+                let clock = ManualClock()
+                let exporter = makeHTTPExporter(url, timeout: .seconds(15), retry: OTLPRetryPolicy(maxAttempts: 100, initialBackoff: .seconds(1), jitter: 0), clock: clock)
+                async let result = exporter.export([makeSpan()])
+                // Attempts at 0 s, 0 s (the immediate resend), 2 s, 6 s and 14 s: the next wait,
+                // 16 s, would pass the 15 s timeout.
+                for wait in [2, 4, 8] {
+                    await clock.waitForSleeper(until: clock.now + .seconds(wait))
+                    clock.advance(by: .seconds(wait))
+                }
+                #expect(await result == .failure)
+                #expect(exporter.statistics.requests == 5)
                 let reported = try #require(diagnostics.matching(url).first)
-                // The last attempt is refused, or (on a loaded machine) still connecting when the
-                // timeout passes: either way the diagnostic names the timeout.
+                #expect(reported.message.contains("gave up after 5 attempts"), "\(reported.message)")
                 #expect(reported.message.contains("export timeout"), "\(reported.message)")
-                #expect(reported.message.contains("connection refused") || reported.message.contains("before the collector answered"), "\(reported.message)")
+                #expect(reported.message.contains("connection refused"), "\(reported.message)")
                 await exporter.shutdown()
             }
         }

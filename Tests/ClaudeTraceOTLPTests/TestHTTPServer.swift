@@ -16,7 +16,6 @@ final class TestHTTPServer: Sendable {
         /// Header names lowercased.
         let headers: [String: String]
         let body: [UInt8]
-        let receivedAt: ContinuousClock.Instant
     }
 
     struct Response: Sendable {
@@ -62,6 +61,8 @@ final class TestHTTPServer: Sendable {
         var stopped = false
         var heldConnections: [Int32] = []
         var connections = 0
+        /// Tests waiting for the request count to reach a number (see `waitForRequests`).
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     init(keepAlive: Bool = false, _ handler: @escaping Handler) throws {
@@ -98,6 +99,19 @@ final class TestHTTPServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/v1/traces" }
 
     var requests: [Request] { state.withLock { $0.requests } }
+
+    /// Returns once `count` requests have arrived (at once if they have): before the server
+    /// answers the last of them.
+    func waitForRequests(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let arrived = state.withLock { state in
+                if state.requests.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if arrived { continuation.resume() }
+        }
+    }
 
     /// Connections accepted so far.
     var connections: Int { state.withLock { $0.connections } }
@@ -146,10 +160,13 @@ final class TestHTTPServer: Sendable {
     /// Answers the requests of one connection; false when it is to be closed.
     private func serve(_ connection: Int32) -> Bool {
         while let request = read(connection) {
-            let index = state.withLock { state in
+            let (index, arrived) = state.withLock { state in
                 state.requests.append(request)
-                return state.requests.count - 1
+                let count = state.requests.count
+                defer { state.waiters.removeAll { $0.count <= count } }
+                return (count - 1, state.waiters.filter { $0.count <= count }.map(\.continuation))
             }
+            for waiter in arrived { waiter.resume() }
             switch handler(request, index) {
             case .neverAnswer:
                 state.withLock { $0.heldConnections.append(connection) }
@@ -203,7 +220,7 @@ final class TestHTTPServer: Sendable {
         }
         return Request(
             method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
-            headers: headers, body: body, receivedAt: .now)
+            headers: headers, body: body)
     }
 
     private func send(_ bytes: [UInt8], to connection: Int32) {

@@ -18,14 +18,15 @@ public final class OTLPMetricExporter: MetricExporter {
     private let encoding: any OTLPMetricEncoding
 
     /// An exporter for `configuration` (whose ``OTLPHTTPExporterConfiguration/endpoint`` is the
-    /// full metrics URL), by default the one the environment describes.
+    /// full metrics URL), by default the one the environment describes. `clock` measures the
+    /// timeout and the waits between attempts.
     public init(
         configuration: OTLPHTTPExporterConfiguration = OTLPMetricExporter.configurationFromEnvironment(),
-        temporality: AggregationTemporality = .cumulative
+        temporality: AggregationTemporality = .cumulative, clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.configuration = configuration
         self.temporality = temporality
-        http = OTLPHTTPExporter(configuration: configuration)
+        http = OTLPHTTPExporter(configuration: configuration, clock: clock)
         encoding = configuration.protocol.metricEncoding
     }
 
