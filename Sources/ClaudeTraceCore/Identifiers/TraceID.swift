@@ -64,21 +64,12 @@ public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (a: SpanID, b: SpanID) -> Bool { a.value < b.value }
 }
 
-/// Hex conversion shared by ids and the wire encoders.
-public enum HexCoding {
-    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+/// Hex conversion shared by ids, `traceparent` and the environment's percent-decoding.
+enum HexCoding {
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Appends the 16 lowercase hex digits of `value` to `buffer`.
-    @inlinable
-    public static func append(_ value: UInt64, to buffer: inout [UInt8]) {
-        var shift = 60
-        while shift >= 0 {
-            buffer.append(digits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
-        }
-    }
-
-    public static func string(_ value: UInt64) -> String {
+    /// The 16 lowercase hex digits of `value`.
+    static func string(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { out in
             var shift = 60
             for index in 0..<16 {
@@ -94,7 +85,7 @@ public enum HexCoding {
     }
 
     /// Parses up to 16 hex digits; nil on any non-hex byte (or uppercase when not allowed).
-    public static func parse(_ digits: ArraySlice<UInt8>, allowUppercase: Bool = false) -> UInt64? {
+    static func parse(_ digits: ArraySlice<UInt8>, allowUppercase: Bool = false) -> UInt64? {
         guard !digits.isEmpty, digits.count <= 16 else { return nil }
         var value: UInt64 = 0
         for byte in digits {
