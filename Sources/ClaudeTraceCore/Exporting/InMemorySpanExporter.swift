@@ -16,8 +16,10 @@ public final class InMemorySpanExporter: SpanExporter {
         var waiters: [(id: UInt64, continuation: CheckedContinuation<[SpanData], any Error>)] = []
     }
 
+    /// An empty exporter.
     public init() {}
 
+    /// Keeps the batch, and hands it to a waiting ``nextBatch()``; fails after shutdown.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         let (result, waiter) = state.withLock { state -> (ExportResult, CheckedContinuation<[SpanData], any Error>?) in
             guard !state.isShutDown else { return (.failure, nil) }
@@ -33,6 +35,7 @@ public final class InMemorySpanExporter: SpanExporter {
         return result
     }
 
+    /// Refuses later batches; what was kept stays readable.
     public func shutdown() async {
         state.withLock { $0.isShutDown = true }
     }

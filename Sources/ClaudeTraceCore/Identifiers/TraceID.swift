@@ -5,6 +5,7 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Bytes 8–15, big-endian. Samplers read their randomness from here.
     public let low: UInt64
 
+    /// The id whose big-endian bytes are `high` then `low`.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -13,10 +14,12 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The invalid, all-zero id.
     public static let invalid = TraceID(high: 0, low: 0)
 
+    /// Whether it is not all-zero.
     public var isValid: Bool { high != 0 || low != 0 }
 
     /// 32 lowercase hex characters.
     public var hexString: String { HexCoding.string(high) + HexCoding.string(low) }
+    /// The 32 hex characters.
     public var description: String { hexString }
 
     /// The 16 bytes, big-endian.
@@ -33,21 +36,27 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(high: high, low: low)
     }
 
+    /// Orders by the id's bytes.
     public static func < (a: TraceID, b: TraceID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
 /// A 64-bit span identifier. Zero is invalid.
 public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The 8 bytes as a big-endian integer.
     public let value: UInt64
 
+    /// The id whose big-endian bytes are `value`.
     public init(_ value: UInt64) { self.value = value }
 
+    /// The invalid, all-zero id.
     public static let invalid = SpanID(0)
 
+    /// Whether it is not zero.
     public var isValid: Bool { value != 0 }
 
     /// 16 lowercase hex characters.
     public var hexString: String { HexCoding.string(value) }
+    /// The 16 hex characters.
     public var description: String { hexString }
 
     /// The 8 bytes, big-endian.
@@ -61,6 +70,7 @@ public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(value)
     }
 
+    /// Orders by the id's value.
     public static func < (a: SpanID, b: SpanID) -> Bool { a.value < b.value }
 }
 

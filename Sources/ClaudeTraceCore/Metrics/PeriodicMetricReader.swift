@@ -12,12 +12,14 @@ import Synchronization
 ///   the instruments' cardinality limits either way.
 /// https://opentelemetry.io/docs/specs/otel/metrics/sdk/#periodic-exporting-metricreader
 public final class PeriodicMetricReader: Sendable {
+    /// How often the reader exports, and how long one export may take.
     public struct Configuration: Sendable, Hashable {
         /// Time between exports. `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds); default 60 s.
         public var interval: Duration
         /// Bound on one export. `OTEL_METRIC_EXPORT_TIMEOUT` (milliseconds); default 30 s.
         public var timeout: Duration
 
+        /// A configuration; the defaults are the spec's.
         public init(interval: Duration = .seconds(60), timeout: Duration = .seconds(30)) {
             self.interval = interval
             self.timeout = timeout
@@ -52,8 +54,11 @@ public final class PeriodicMetricReader: Sendable {
         public var exportedDataPoints = 0
     }
 
+    /// The provider whose instruments are collected.
     public let provider: MeterProvider
+    /// Where the collected metrics go.
     public let exporter: any MetricExporter
+    /// The interval and timeout in use.
     public let configuration: Configuration
     /// What the interval and the export timeout are measured on.
     private let clock: AnyClock

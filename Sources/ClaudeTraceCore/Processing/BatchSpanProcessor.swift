@@ -28,6 +28,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         /// Longest time one export may take; `.zero` is no limit. `OTEL_BSP_EXPORT_TIMEOUT` (ms), 30 s.
         public var exportTimeout: Duration
 
+        /// A configuration; values out of range are clamped (at least 1 span, a batch no larger than the queue).
         public init(
             maxQueueSize: Int = 2048, maxExportBatchSize: Int = 512,
             scheduleDelay: Duration = .seconds(5), exportTimeout: Duration = .seconds(30)
@@ -68,6 +69,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         public var queued: Int
     }
 
+    /// The batching in use.
     public let configuration: Configuration
     private let engine: Engine
     private let worker: Task<Void, Never>
@@ -99,6 +101,8 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         return (configuration, engine, worker)
     }
 
+    /// Queues a sampled span without blocking: dropped and counted when the queue is full,
+    /// refused and counted after shutdown.
     public func onEnd(_ span: consuming SpanData) {
         guard span.context.isSampled else { return }
         engine.enqueue(span)
@@ -117,6 +121,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         await worker.value
     }
 
+    /// What the processor has done so far.
     public var statistics: Statistics { engine.statistics }
 
     /// Returns once the worker has exported everything queued, freed the exported spans and
@@ -131,6 +136,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
 public final class SimpleSpanProcessor: SpanProcessor, SpanStartIgnoring {
     private let processor: BatchSpanProcessor
 
+    /// Starts the processor's worker; each export is cancelled after `exportTimeout`.
     public init(exporter: any SpanExporter, exportTimeout: Duration = .seconds(30)) {
         processor = BatchSpanProcessor(
             exporter: exporter,
@@ -138,8 +144,12 @@ public final class SimpleSpanProcessor: SpanProcessor, SpanStartIgnoring {
             component: "SimpleSpanProcessor")
     }
 
+    /// Queues a sampled span without blocking.
     public func onEnd(_ span: consuming SpanData) { processor.onEnd(span) }
+    /// Exports every span that ended before this call.
     public func forceFlush() async { await processor.forceFlush() }
+    /// Exports what is queued, shuts down the exporter and refuses later spans.
     public func shutdown() async { await processor.shutdown() }
+    /// What the processor has done so far.
     public var statistics: BatchSpanProcessor.Statistics { processor.statistics }
 }

@@ -41,6 +41,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         public var failedSpans = 0
     }
 
+    /// The endpoint, headers, timeout, compression, protocol and retry policy in use.
     public let configuration: OTLPHTTPExporterConfiguration
     /// `User-Agent` of every request: the spec's `OTel-OTLP-Exporter-Swift/<version>`, after our own token.
     public static let userAgent = "\(Resource.sdkName)/\(Resource.sdkVersion) OTel-OTLP-Exporter-Swift/\(Resource.sdkVersion)"

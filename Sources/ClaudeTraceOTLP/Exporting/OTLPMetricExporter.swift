@@ -12,7 +12,9 @@ public final class OTLPMetricExporter: MetricExporter {
     /// `http://localhost:4318/v1/metrics`.
     public static let defaultEndpoint = "http://localhost:4318/v1/metrics"
 
+    /// The endpoint (the full metrics URL), headers, timeout, compression, protocol and retry policy in use.
     public let configuration: OTLPHTTPExporterConfiguration
+    /// The temporality the reader hands points in.
     public let temporality: AggregationTemporality
     private let http: OTLPHTTPExporter
     private let encoding: any OTLPMetricEncoding
