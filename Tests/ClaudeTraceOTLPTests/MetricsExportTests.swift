@@ -132,7 +132,7 @@ struct MetricsExportTests {
         let clock = ManualClock()
         let start = clock.now
         let exporter = OTLPMetricExporter(configuration: OTLPHTTPExporterConfiguration(
-            endpoint: "http://127.0.0.1:\(server.port)/v1/metrics", headers: ["x-tenant": "t"], protocol: .httpJSON,
+            endpoint: "http://127.0.0.1:\(server.port)/v1/metrics", headers: ["x-tenant": "t"], timeout: .seconds(3600), protocol: .httpJSON,
             retry: OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0)), clock: clock)
         let batch = sampleProvider().collect()
         async let result = exporter.export(batch)

@@ -3,13 +3,15 @@ import ClaudeTraceCore
 import Foundation
 import Testing
 
-/// An exporter aimed at `url`, with short back-offs without jitter, so that a test that waits
-/// on `clock` knows each wait's end and one on the real clock stays quick.
+/// An exporter aimed at `url`, on `clock`: by default a clock nobody advances, with an hour's
+/// timeout, so a loaded machine can slow a test down but never time its exports out (the
+/// transport's own deadline, in real time, is the timeout plus a second). Back-offs have no
+/// jitter, so a test that advances the clock knows where each wait ends.
 func makeHTTPExporter(
-    _ url: String, timeout: Duration = .seconds(10), headers: [String: String] = [:],
+    _ url: String, timeout: Duration = .seconds(3600), headers: [String: String] = [:],
     compression: OTLPCompression = .none, protocol: OTLPProtocol = .httpProtobuf,
-    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50), jitter: 0),
-    maxRequestBodySize: Int = 64 * 1024 * 1024, clock: some Clock<Duration> = ContinuousClock()
+    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0),
+    maxRequestBodySize: Int = 64 * 1024 * 1024, clock: some Clock<Duration> = ManualClock()
 ) -> OTLPHTTPExporter {
     OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
         endpoint: url, headers: headers, timeout: timeout, compression: compression, protocol: `protocol`,
@@ -27,7 +29,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestHTTPServer()
         defer { server.stop() }
         let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
-            endpoint: server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"]))
+            endpoint: server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"], timeout: .seconds(3600)), clock: ManualClock())
         let spans = [makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))]
         #expect(await exporter.export(spans) == .success)
         let request = try #require(server.requests.first)
@@ -131,18 +133,25 @@ struct OTLPHTTPExporterTests {
 
     @Test("429 with an HTTP-date Retry-After waits until that date")
     func retryAfterDate() async throws {
+        // Far enough ahead that a loaded machine cannot reach it before the exporter reads it.
+        let date = Date().addingTimeInterval(30)
         let server = try TestHTTPServer { _, index in
-            // The date has one-second precision: three seconds ahead waits more than two.
-            index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(Date().addingTimeInterval(3))])) : .respond(.ok)
+            index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(date)])) : .respond(.ok)
         }
         defer { server.stop() }
         let clock = ManualClock()
         let start = clock.now
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: clock)
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        let before = Date().timeIntervalSince1970
         async let result = exporter.export([makeSpan()])
-        // The only wait shorter than the 60 s timeout is the one before the retry.
-        let retryAt = await clock.waitForSleeper { $0 < start + .seconds(60) }
-        #expect(retryAt - start > .seconds(1.9) && retryAt - start <= .seconds(3))
+        // The only wait shorter than the hour's timeout is the one before the retry.
+        let retryAt = await clock.waitForSleeper { $0 < start + .seconds(3600) }
+        let after = Date().timeIntervalSince1970
+        // The header names a whole second; the exporter measures the wait to it from the wall
+        // clock, which it read between `before` and `after`.
+        let named = date.timeIntervalSince1970.rounded(.down)
+        #expect(retryAt - start >= .seconds(named - after - 0.01))
+        #expect(retryAt - start <= .seconds(named - before + 0.01))
         clock.advance(to: retryAt)
         #expect(await result == .success)
         #expect(server.requests.count == 2)
@@ -155,7 +164,7 @@ struct OTLPHTTPExporterTests {
         defer { server.stop() }
         let clock = ManualClock()
         let start = clock.now
-        let exporter = makeHTTPExporter(server.url, retry: OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0), clock: clock)
+        let exporter = makeHTTPExporter(server.url, clock: clock)
         async let result = exporter.export([makeSpan()])
         await clock.waitForSleeper(until: start + .seconds(1))
         clock.advance(by: .seconds(1))
@@ -173,37 +182,37 @@ struct OTLPHTTPExporterTests {
         defer { server.stop() }
         let clock = ManualClock()
         let start = clock.now
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(10), clock: clock)
+        let exporter = makeHTTPExporter(server.url, clock: clock)
         async let result = exporter.export([makeSpan()])
         await server.waitForRequests(1)
-        await clock.waitForSleeper(until: start + .seconds(10))
-        clock.advance(by: .seconds(10))
+        await clock.waitForSleeper(until: start + .seconds(3600))
+        clock.advance(by: .seconds(3600))
         #expect(await result == .failure)
         #expect(server.requests.count == 1)
         #expect(exporter.statistics.failedSpans == 1)
         await exporter.shutdown()
     }
 
-    @Test("a connection that is never accepted is given up soon after cancellation or shutdown")
+    @Test("a connection that is never accepted is given up at once on cancellation or shutdown", .timeLimit(.minutes(5)))
     func connectionNeverCompletes() async throws {
         let listener = try FullBacklogListener()
         defer { listener.close() }
-        // Without its own checks the transport would wait for the connection until its own
-        // deadline, the 30 s export timeout plus a second: shutting the socket down does not
-        // end a connection attempt. (The bounds below are loose: parallel tests load the machine.)
-        let exporter = makeHTTPExporter("http://127.0.0.1:\(listener.port)/v1/traces", timeout: .seconds(30))
+        // Shutting the socket down does not end a connection attempt: without its own checks
+        // the transport would wait until its own deadline, the hour's timeout plus a second,
+        // and the time limit would fail the test. The clock never moves, so only cancellation
+        // and shutdown can end these exports.
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter("http://127.0.0.1:\(listener.port)/v1/traces", clock: clock)
         let cancelled = Task { await exporter.export([makeSpan()]) }
-        try await Task.sleep(for: .milliseconds(100))
-        var start = ContinuousClock.now
+        // The request's deadline is watched alongside the connection attempt.
+        await clock.waitForSleeper(until: start + .seconds(3600))
         cancelled.cancel()
         #expect(await cancelled.value == .failure)
-        #expect(seconds(from: start, to: .now) < 10)
         let pending = Task { await exporter.export([makeSpan()]) }
-        try await Task.sleep(for: .milliseconds(100))
-        start = .now
+        await clock.waitForSleeper(until: start + .seconds(3600))
         await exporter.shutdown()
         #expect(await pending.value == .failure)
-        #expect(seconds(from: start, to: .now) < 10)
     }
 
     @Test("gzip compression sends a gzip member with Content-Encoding: gzip")
@@ -232,7 +241,7 @@ struct OTLPHTTPExporterTests {
         // The clock never reaches the end of the wait: only shutdown can end it.
         let clock = ManualClock()
         let start = clock.now
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: clock)
+        let exporter = makeHTTPExporter(server.url, clock: clock)
         async let result = exporter.export([makeSpan()])
         await clock.waitForSleeper(until: start + .seconds(30))
         await exporter.shutdown()
@@ -246,7 +255,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestHTTPServer { _, _ in .neverAnswer }
         defer { server.stop() }
         // The clock never reaches the timeout: only cancellation can end the request.
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60), clock: ManualClock())
+        let exporter = makeHTTPExporter(server.url)
         let export = Task { await exporter.export([makeSpan()]) }
         await server.waitForRequests(1)
         export.cancel()
