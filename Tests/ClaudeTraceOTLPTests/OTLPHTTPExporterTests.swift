@@ -62,7 +62,7 @@ struct OTLPHTTPExporterTests {
         defer { server.stop() }
         let exporter = makeHTTPExporter(server.url)
         #expect(await exporter.export([makeSpan(name: "first")]) == .success)
-        try await Task.sleep(for: .milliseconds(50))  // the close reaches the client
+        await server.waitForClosedConnections(1)
         #expect(await exporter.export([makeSpan(name: "second")]) == .success)
         #expect(server.requests.count == 2 && server.connections == 2)
         #expect(exporter.statistics.requests == 2 && exporter.statistics.retries == 0)
