@@ -69,7 +69,7 @@ func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
 @Suite("Batch span processor")
 struct BatchSpanProcessorTests {
     @Test("exported spans are freed: by the producers as they end more, by the worker once they stop, all by shutdown")
-    func exportedSpansAreFreed() async throws {
+    func exportedSpansAreFreed() async {
         let exporter = WatchingExporter()
         let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 64, maxExportBatchSize: 16, scheduleDelay: .milliseconds(5)))
         let provider = TracerProvider(resource: Resource(), processors: [processor])
@@ -82,11 +82,7 @@ struct BatchSpanProcessorTests {
         #expect(exporter.exported == 320)
         #expect(exporter.alive <= 32)
         // Quiet: the worker frees them itself once its queue is empty.
-        var waited = 0
-        while exporter.alive > 0 && waited < 200 {
-            try await Task.sleep(for: .milliseconds(10))
-            waited += 1
-        }
+        await processor.waitUntilIdle()
         #expect(exporter.alive == 0)
         tracer.startSpan("last").end()
         await provider.shutdown()
@@ -126,15 +122,16 @@ struct BatchSpanProcessorTests {
     @Test("a full batch is exported without waiting for the schedule delay")
     func fullBatchWakesEarly() async throws {
         let exporter = InMemorySpanExporter()
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 4, scheduleDelay: .seconds(3600)))
+        // The clock never moves, so only the full batch can start the export.
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 4, scheduleDelay: .seconds(5)), clock: ManualClock())
         for index in 0..<4 { processor.onEnd(makeSpanData("s\(index)")) }
-        try await waitUntil { exporter.exportedSpans.count == 4 }
+        #expect(try await exporter.nextBatch().map(\.name) == ["s0", "s1", "s2", "s3"])
         await processor.shutdown()
     }
 
     @Test("the worker's nap lasts until the missing spans should have come at the pace measured since the last export")
     func napLength() {
-        let start = ContinuousClock.now
+        let start = AnyClock.Instant(offset: .seconds(7))
         let pace = BatchSpanProcessor.Engine.Pace(since: start, accepted: 1_000)
         let now = start + .milliseconds(2)
         // 400 spans in 2 ms: 5 µs a span, so 112 more take 560 µs.
@@ -145,28 +142,45 @@ struct BatchSpanProcessorTests {
     @Test("spans that keep coming at a pace are exported in full batches, none waiting for the schedule delay")
     func steadyPace() async throws {
         let exporter = InMemorySpanExporter()
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 8, scheduleDelay: .seconds(3600)))
+        let clock = ManualClock()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 8, scheduleDelay: .seconds(3600)), clock: clock)
         // The first batch sets the pace and the worker naps through the next one. Then a rush
         // outruns the nap (the producers wake the worker), and a slower pace ends a nap before
-        // the batch is full (the full batch wakes it).
+        // the batch is full (the full batch wakes it). The clock stays far from the schedule
+        // delay, so every export is of a full batch.
         let pauses = Array(repeating: 300, count: 16) + Array(repeating: 0, count: 8) + Array(repeating: 3_000, count: 8)
         for (index, pause) in pauses.enumerated() {
             processor.onEnd(makeSpanData("s\(index)"))
-            if pause > 0 { try await Task.sleep(for: .microseconds(pause)) }
+            clock.advance(by: .microseconds(pause))
         }
-        try await waitUntil { exporter.exportedSpans.count == 32 }
-        #expect(exporter.exportedSpans.map(\.name) == (0..<32).map { "s\($0)" })
-        #expect(exporter.exportCount == 4)
+        // Ends any nap still running.
+        clock.advance(by: .seconds(1))
+        var batches: [[String]] = []
+        for _ in 0..<4 { batches.append(try await exporter.nextBatch().map(\.name)) }
+        #expect(batches == (0..<4).map { batch in (0..<8).map { "s\(batch * 8 + $0)" } })
         #expect(processor.statistics.dropped == 0)
         await processor.shutdown()
+        #expect(exporter.exportCount == 4)
     }
 
-    @Test("a partial batch is exported after the schedule delay")
+    @Test("a partial batch is exported once the schedule delay has passed, and not before")
     func scheduleDelay() async throws {
         let exporter = InMemorySpanExporter()
-        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 50, scheduleDelay: .milliseconds(20)))
+        let clock = ManualClock()
+        let start = clock.now
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 100, maxExportBatchSize: 50, scheduleDelay: .seconds(5)), clock: clock)
         processor.onEnd(makeSpanData("lonely"))
-        try await waitUntil { exporter.exportedSpans.count == 1 }
+        await clock.waitForSleeper(until: start + .seconds(5))
+        clock.advance(by: .seconds(4))
+        #expect(clock.sleeperDeadlines.contains(start + .seconds(5)))
+        #expect(exporter.exportCount == 0)
+        clock.advance(by: .seconds(1))
+        #expect(try await exporter.nextBatch().map(\.name) == ["lonely"])
+        // The next delay counts from that export.
+        processor.onEnd(makeSpanData("second"))
+        await clock.waitForSleeper(until: start + .seconds(10))
+        clock.advance(by: .seconds(5))
+        #expect(try await exporter.nextBatch().map(\.name) == ["second"])
         await processor.shutdown()
     }
 
@@ -198,13 +212,22 @@ struct BatchSpanProcessorTests {
     func exportTimeout() async {
         struct StuckExporter: SpanExporter {
             func export(_ batch: [SpanData]) async -> ExportResult {
-                try? await Task.sleep(for: .seconds(60))
+                // A clock nobody advances: the sleep ends only when the export is cancelled.
+                let never = ManualClock()
+                try? await never.sleep(until: never.now + .seconds(1))
                 return Task.isCancelled ? .failure : .success
             }
         }
-        let processor = BatchSpanProcessor(exporter: StuckExporter(), configuration: .init(scheduleDelay: .seconds(60), exportTimeout: .milliseconds(50)))
+        let clock = ManualClock()
+        let start = clock.now
+        let processor = BatchSpanProcessor(exporter: StuckExporter(), configuration: .init(scheduleDelay: .seconds(60), exportTimeout: .seconds(30)), clock: clock)
         processor.onEnd(makeSpanData("stuck"))
-        await processor.shutdown()
+        async let shutdown: Void = processor.shutdown()
+        // The watchdog waits for the export's deadline.
+        await clock.waitForSleeper(until: start + .seconds(30))
+        #expect(processor.statistics.failed == 0)
+        clock.advance(by: .seconds(30))
+        await shutdown
         #expect(processor.statistics.failed == 1 && processor.statistics.exported == 0)
     }
 
@@ -245,17 +268,5 @@ struct BatchSpanProcessorTests {
         #expect(configuration.scheduleDelay == .milliseconds(250))
         #expect(configuration.exportTimeout == .seconds(30))
         #expect(BatchSpanProcessor.Configuration.fromEnvironment(EnvironmentReader([:])) == .init())
-    }
-}
-
-/// Polls `condition` every few milliseconds for at most `limit`.
-func waitUntil(limit: Duration = .seconds(10), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(limit)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(2))
     }
 }

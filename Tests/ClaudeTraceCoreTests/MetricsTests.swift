@@ -149,6 +149,55 @@ struct MetricsTests {
         #expect(histogramPoints(exporter.exported[0], "h").reduce(0) { $0 + $1.count } == 1_000, "the failed intervals went out with the next export")
     }
 
+    @Test("the reader exports once an interval, each interval counted from the start of the last")
+    func exportsEveryInterval() async {
+        let provider = MeterProvider()
+        let exporter = InMemoryMetricExporter()
+        let clock = ManualClock()
+        let start = clock.now
+        let reader = PeriodicMetricReader(provider: provider, exporter: exporter, configuration: .init(interval: .seconds(60)), clock: clock)
+        provider.counter("c", unit: "1", scope: scope).add(1, attributes: .empty)
+        await clock.waitForSleeper(until: start + .seconds(60))
+        #expect(exporter.exported.isEmpty)
+        clock.advance(by: .seconds(60))
+        // Once it sleeps until the next interval, the first export is over.
+        await clock.waitForSleeper(until: start + .seconds(120))
+        #expect(exporter.exported.count == 1)
+        clock.advance(by: .seconds(60))
+        await clock.waitForSleeper(until: start + .seconds(180))
+        #expect(exporter.exported.count == 2)
+        await reader.shutdown()
+        #expect(exporter.exported.count == 3)
+    }
+
+    @Test("an export that passes the timeout fails, is cancelled and is counted")
+    func exportTimeout() async {
+        final class StuckMetricExporter: MetricExporter {
+            let temporality = AggregationTemporality.cumulative
+            let cancelled = Atomic(false)
+            func export(_ batch: MetricBatch) async -> ExportResult {
+                // A clock nobody advances: the sleep ends only when the export is cancelled.
+                let never = ManualClock()
+                try? await never.sleep(until: never.now + .seconds(1))
+                cancelled.store(Task.isCancelled, ordering: .relaxed)
+                return .success
+            }
+        }
+        let provider = MeterProvider()
+        let exporter = StuckMetricExporter()
+        let clock = ManualClock()
+        let start = clock.now
+        let reader = PeriodicMetricReader(provider: provider, exporter: exporter, configuration: .init(interval: .seconds(60), timeout: .seconds(10)), clock: clock)
+        provider.counter("c", unit: "1", scope: scope).add(1, attributes: .empty)
+        async let flushed = reader.forceFlush()
+        await clock.waitForSleeper(until: start + .seconds(10))
+        clock.advance(by: .seconds(10))
+        #expect(await flushed == .failure)
+        let cancelled = exporter.cancelled.load(ordering: .relaxed)
+        #expect(cancelled)
+        #expect(reader.statistics.failedExports == 1 && reader.statistics.failedDataPoints == 1)
+    }
+
     @Test("shutdown exports what is left once, and a second shutdown does nothing")
     func shutdownExports() async {
         let provider = MeterProvider()

@@ -129,11 +129,16 @@ struct MetricsExportTests {
     func httpExport() async throws {
         let server = try TestHTTPServer { _, index in index == 0 ? .respond(.init(status: 503)) : .respond(.ok) }
         defer { server.stop() }
+        let clock = ManualClock()
+        let start = clock.now
         let exporter = OTLPMetricExporter(configuration: OTLPHTTPExporterConfiguration(
-            endpoint: "http://127.0.0.1:\(server.port)/v1/metrics", headers: ["x-tenant": "t"], protocol: .httpJSON,
-            retry: OTLPRetryPolicy(initialBackoff: .milliseconds(20))))
+            endpoint: "http://127.0.0.1:\(server.port)/v1/metrics", headers: ["x-tenant": "t"], timeout: .seconds(3600), protocol: .httpJSON,
+            retry: OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0)), clock: clock)
         let batch = sampleProvider().collect()
-        #expect(await exporter.export(batch) == .success)
+        async let result = exporter.export(batch)
+        await clock.waitForSleeper(until: start + .seconds(1))
+        clock.advance(by: .seconds(1))
+        #expect(await result == .success)
         #expect(server.requests.count == 2)
         let request = try #require(server.requests.last)
         #expect(request.path == "/v1/metrics" && request.headers["content-type"] == "application/json")
@@ -146,9 +151,11 @@ struct MetricsExportTests {
     @Test("with the collector down, exports fail without throwing, the failed data points are counted, and the next export carries the totals")
     func collectorDown() async throws {
         let provider = sampleProvider()
+        // Two attempts, the second at once (a first refused connection is resent without a
+        // wait); the clock never moves, so a loaded machine cannot time them out.
         let exporter = OTLPMetricExporter(configuration: OTLPHTTPExporterConfiguration(
-            endpoint: "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1/metrics", timeout: .milliseconds(300),
-            retry: OTLPRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(10))))
+            endpoint: "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1/metrics", timeout: .seconds(10),
+            retry: OTLPRetryPolicy(maxAttempts: 2, initialBackoff: .seconds(1))), clock: ManualClock())
         let reader = PeriodicMetricReader(provider: provider, exporter: exporter, configuration: .init(interval: .seconds(3600)))
         #expect(await reader.forceFlush() == .failure)
         #expect(await reader.forceFlush() == .failure)

@@ -3,16 +3,19 @@ import ClaudeTraceCore
 import Foundation
 import Testing
 
-/// An exporter aimed at `url`, with short back-offs so retry tests stay quick.
+/// An exporter aimed at `url`, on `clock`: by default a clock nobody advances, with an hour's
+/// timeout, so a loaded machine can slow a test down but never time its exports out (the
+/// transport's own deadline, in real time, is the timeout plus a second). Back-offs have no
+/// jitter, so a test that advances the clock knows where each wait ends.
 func makeHTTPExporter(
-    _ url: String, timeout: Duration = .seconds(10), headers: [String: String] = [:],
+    _ url: String, timeout: Duration = .seconds(3600), headers: [String: String] = [:],
     compression: OTLPCompression = .none, protocol: OTLPProtocol = .httpProtobuf,
-    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .milliseconds(50)),
-    maxRequestBodySize: Int = 64 * 1024 * 1024
+    retry: OTLPRetryPolicy = OTLPRetryPolicy(initialBackoff: .seconds(1), jitter: 0),
+    maxRequestBodySize: Int = 64 * 1024 * 1024, clock: some Clock<Duration> = ManualClock()
 ) -> OTLPHTTPExporter {
     OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
         endpoint: url, headers: headers, timeout: timeout, compression: compression, protocol: `protocol`,
-        retry: retry, maxRequestBodySize: maxRequestBodySize))
+        retry: retry, maxRequestBodySize: maxRequestBodySize), clock: clock)
 }
 
 func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
@@ -26,7 +29,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestHTTPServer()
         defer { server.stop() }
         let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(
-            endpoint: server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"]))
+            endpoint: server.url, headers: ["authorization": "Bearer token-1", "x-tenant": "t"], timeout: .seconds(3600)), clock: ManualClock())
         let spans = [makeSpan(name: "a"), makeSpan(name: "b", spanID: SpanID(2))]
         #expect(await exporter.export(spans) == .success)
         let request = try #require(server.requests.first)
@@ -59,7 +62,7 @@ struct OTLPHTTPExporterTests {
         defer { server.stop() }
         let exporter = makeHTTPExporter(server.url)
         #expect(await exporter.export([makeSpan(name: "first")]) == .success)
-        try await Task.sleep(for: .milliseconds(50))  // the close reaches the client
+        await server.waitForClosedConnections(1)
         #expect(await exporter.export([makeSpan(name: "second")]) == .success)
         #expect(server.requests.count == 2 && server.connections == 2)
         #expect(exporter.statistics.requests == 2 && exporter.statistics.retries == 0)
@@ -96,13 +99,16 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "1"])) : .respond(.ok)
         }
         defer { server.stop() }
-        // A timeout well past the wait: the whole suite runs in parallel on 2 cores, and a
-        // starved run once took this export past the default 10 s.
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(1))
+        #expect(server.requests.count == 1)
+        clock.advance(by: .seconds(1))
+        #expect(await result == .success)
         let requests = server.requests
         try #require(requests.count == 2)
-        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 0.95)
         #expect(requests[0].body == requests[1].body)
         #expect(exporter.statistics.retries == 1 && exporter.statistics.exportedSpans == 1)
         await exporter.shutdown()
@@ -114,34 +120,58 @@ struct OTLPHTTPExporterTests {
             index == 0 ? .respond(.init(status: 503, headers: ["Retry-After": "99999999"])) : .respond(.ok)
         }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .zero, retry: OTLPRetryPolicy(maxRetryAfter: .milliseconds(200)))
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, timeout: .zero, retry: OTLPRetryPolicy(maxRetryAfter: .seconds(60)), clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(60))
+        clock.advance(by: .seconds(60))
+        #expect(await result == .success)
         #expect(server.requests.count == 2 && exporter.statistics.retries == 1)
         await exporter.shutdown()
     }
 
     @Test("429 with an HTTP-date Retry-After waits until that date")
     func retryAfterDate() async throws {
+        // Far enough ahead that a loaded machine cannot reach it before the exporter reads it.
+        let date = Date().addingTimeInterval(30)
         let server = try TestHTTPServer { _, index in
-            // The date has one-second precision: three seconds ahead waits at least two.
-            index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(Date().addingTimeInterval(3))])) : .respond(.ok)
+            index == 0 ? .respond(.init(status: 429, headers: ["Retry-After": httpDate(date)])) : .respond(.ok)
         }
         defer { server.stop() }
-        // As above: in one CI run the suite's load took this export past a 10 s timeout.
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        #expect(await exporter.export([makeSpan()]) == .success)
-        let requests = server.requests
-        try #require(requests.count == 2)
-        #expect(seconds(from: requests[0].receivedAt, to: requests[1].receivedAt) >= 1.9)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        let before = Date().timeIntervalSince1970
+        async let result = exporter.export([makeSpan()])
+        // The only wait shorter than the hour's timeout is the one before the retry.
+        let retryAt = await clock.waitForSleeper { $0 < start + .seconds(3600) }
+        let after = Date().timeIntervalSince1970
+        // The header names a whole second; the exporter measures the wait to it from the wall
+        // clock, which it read between `before` and `after`.
+        let named = date.timeIntervalSince1970.rounded(.down)
+        #expect(retryAt - start >= .seconds(named - after - 0.01))
+        #expect(retryAt - start <= .seconds(named - before + 0.01))
+        clock.advance(to: retryAt)
+        #expect(await result == .success)
+        #expect(server.requests.count == 2)
         await exporter.shutdown()
     }
 
-    @Test("502 and 504 are retried with back-off", arguments: [502, 504])
+    @Test("502 and 504 are retried with a back-off that doubles", arguments: [502, 504])
     func retriesGatewayErrors(status: Int) async throws {
         let server = try TestHTTPServer { _, index in index < 2 ? .respond(.init(status: status)) : .respond(.ok) }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url)
-        #expect(await exporter.export([makeSpan()]) == .success)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(1))
+        clock.advance(by: .seconds(1))
+        await clock.waitForSleeper(until: start + .seconds(3))
+        #expect(server.requests.count == 2)
+        clock.advance(by: .seconds(2))
+        #expect(await result == .success)
         #expect(server.requests.count == 3)
         await exporter.shutdown()
     }
@@ -150,35 +180,39 @@ struct OTLPHTTPExporterTests {
     func neverAnswers() async throws {
         let server = try TestHTTPServer { _, _ in .neverAnswer }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(1))
-        let start = ContinuousClock.now
-        #expect(await exporter.export([makeSpan()]) == .failure)
-        #expect(seconds(from: start, to: .now) >= 0.9)
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await server.waitForRequests(1)
+        await clock.waitForSleeper(until: start + .seconds(3600))
+        clock.advance(by: .seconds(3600))
+        #expect(await result == .failure)
         #expect(server.requests.count == 1)
         #expect(exporter.statistics.failedSpans == 1)
         await exporter.shutdown()
     }
 
-    @Test("a connection that is never accepted is given up soon after cancellation or shutdown")
+    @Test("a connection that is never accepted is given up at once on cancellation or shutdown", .timeLimit(.minutes(5)))
     func connectionNeverCompletes() async throws {
         let listener = try FullBacklogListener()
         defer { listener.close() }
-        // Without its own checks the transport would wait for the connection until its own
-        // deadline, the 30 s export timeout plus a second: shutting the socket down does not
-        // end a connection attempt. (The bounds below are loose: parallel tests load the machine.)
-        let exporter = makeHTTPExporter("http://127.0.0.1:\(listener.port)/v1/traces", timeout: .seconds(30))
+        // Shutting the socket down does not end a connection attempt: without its own checks
+        // the transport would wait until its own deadline, the hour's timeout plus a second,
+        // and the time limit would fail the test. The clock never moves, so only cancellation
+        // and shutdown can end these exports.
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter("http://127.0.0.1:\(listener.port)/v1/traces", clock: clock)
         let cancelled = Task { await exporter.export([makeSpan()]) }
-        try await Task.sleep(for: .milliseconds(100))
-        var start = ContinuousClock.now
+        // The request's deadline is watched alongside the connection attempt.
+        await clock.waitForSleeper(until: start + .seconds(3600))
         cancelled.cancel()
         #expect(await cancelled.value == .failure)
-        #expect(seconds(from: start, to: .now) < 10)
         let pending = Task { await exporter.export([makeSpan()]) }
-        try await Task.sleep(for: .milliseconds(100))
-        start = .now
+        await clock.waitForSleeper(until: start + .seconds(3600))
         await exporter.shutdown()
         #expect(await pending.value == .failure)
-        #expect(seconds(from: start, to: .now) < 10)
     }
 
     @Test("gzip compression sends a gzip member with Content-Encoding: gzip")
@@ -204,13 +238,14 @@ struct OTLPHTTPExporterTests {
     func shutdownInterruptsRetry() async throws {
         let server = try TestHTTPServer { _, _ in .respond(.init(status: 503, headers: ["Retry-After": "30"])) }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        let start = ContinuousClock.now
-        let export = Task { await exporter.export([makeSpan()]) }
-        #expect(await eventually { server.requests.count == 1 })
+        // The clock never reaches the end of the wait: only shutdown can end it.
+        let clock = ManualClock()
+        let start = clock.now
+        let exporter = makeHTTPExporter(server.url, clock: clock)
+        async let result = exporter.export([makeSpan()])
+        await clock.waitForSleeper(until: start + .seconds(30))
         await exporter.shutdown()
-        #expect(await export.value == .failure)
-        #expect(seconds(from: start, to: .now) < 25)
+        #expect(await result == .failure)
         #expect(await exporter.export([makeSpan()]) == .failure)
         #expect(server.requests.count == 1)
     }
@@ -219,13 +254,12 @@ struct OTLPHTTPExporterTests {
     func cancellation() async throws {
         let server = try TestHTTPServer { _, _ in .neverAnswer }
         defer { server.stop() }
-        let exporter = makeHTTPExporter(server.url, timeout: .seconds(60))
-        let start = ContinuousClock.now
+        // The clock never reaches the timeout: only cancellation can end the request.
+        let exporter = makeHTTPExporter(server.url)
         let export = Task { await exporter.export([makeSpan()]) }
-        #expect(await eventually { server.requests.count == 1 })
+        await server.waitForRequests(1)
         export.cancel()
         #expect(await export.value == .failure)
-        #expect(seconds(from: start, to: .now) < 25)
         await exporter.shutdown()
     }
 
@@ -344,17 +378,21 @@ extension DiagnosticsCapturingTests {
         func connectionRefused() async throws {
             let url = "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1/traces"
             try await withCapturedDiagnostics { diagnostics in
-                let exporter = makeHTTPExporter(url, timeout: .milliseconds(1500), retry: OTLPRetryPolicy(maxAttempts: 100, initialBackoff: .milliseconds(50)))
-                let start = ContinuousClock.now
-                #expect(await exporter.export([makeSpan()]) == .failure)
-                // 0, 0 (immediate resend), then 100, 200, 400 ms… (±20 %).
-                #expect(seconds(from: start, to: .now) >= 0.5)
-                #expect(exporter.statistics.requests >= 4)
+                let clock = ManualClock()
+                let exporter = makeHTTPExporter(url, timeout: .seconds(15), retry: OTLPRetryPolicy(maxAttempts: 100, initialBackoff: .seconds(1), jitter: 0), clock: clock)
+                async let result = exporter.export([makeSpan()])
+                // Attempts at 0 s, 0 s (the immediate resend), 2 s, 6 s and 14 s: the next wait,
+                // 16 s, would pass the 15 s timeout.
+                for wait in [2, 4, 8] {
+                    await clock.waitForSleeper(until: clock.now + .seconds(wait))
+                    clock.advance(by: .seconds(wait))
+                }
+                #expect(await result == .failure)
+                #expect(exporter.statistics.requests == 5)
                 let reported = try #require(diagnostics.matching(url).first)
-                // The last attempt is refused, or (on a loaded machine) still connecting when the
-                // timeout passes: either way the diagnostic names the timeout.
+                #expect(reported.message.contains("gave up after 5 attempts"), "\(reported.message)")
                 #expect(reported.message.contains("export timeout"), "\(reported.message)")
-                #expect(reported.message.contains("connection refused") || reported.message.contains("before the collector answered"), "\(reported.message)")
+                #expect(reported.message.contains("connection refused"), "\(reported.message)")
                 await exporter.shutdown()
             }
         }

@@ -100,16 +100,6 @@ func withCapturedDiagnostics<T>(
 @Suite("Tests that capture diagnostics", .serialized)
 enum DiagnosticsCapturingTests {}
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
-}
-
 func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "claude-trace-otlp-tests-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -16,7 +16,6 @@ final class TestHTTPServer: Sendable {
         /// Header names lowercased.
         let headers: [String: String]
         let body: [UInt8]
-        let receivedAt: ContinuousClock.Instant
     }
 
     struct Response: Sendable {
@@ -57,11 +56,23 @@ final class TestHTTPServer: Sendable {
     private let handler: Handler
     private let state = Mutex(State())
 
-    private struct State {
+    private struct State: Sendable {
         var requests: [Request] = []
         var stopped = false
         var heldConnections: [Int32] = []
         var connections = 0
+        /// Connections the server has closed.
+        var closed = 0
+        /// Tests waiting for a condition on the counts (see `wait(until:)`).
+        var waiters: [(condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// Takes out the waiters whose condition now holds.
+        mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
+            let state = self
+            let ready = waiters.filter { $0.condition(state) }.map(\.continuation)
+            waiters.removeAll { $0.condition(state) }
+            return ready
+        }
     }
 
     init(keepAlive: Bool = false, _ handler: @escaping Handler) throws {
@@ -98,6 +109,28 @@ final class TestHTTPServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/v1/traces" }
 
     var requests: [Request] { state.withLock { $0.requests } }
+
+    /// Returns once `count` requests have arrived (at once if they have): before the server
+    /// answers the last of them.
+    func waitForRequests(_ count: Int) async {
+        await wait { $0.requests.count >= count }
+    }
+
+    /// Returns once the server has closed `count` connections (at once if it has).
+    func waitForClosedConnections(_ count: Int) async {
+        await wait { $0.closed >= count }
+    }
+
+    private func wait(until condition: @escaping @Sendable (State) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let holds = state.withLock { state in
+                if condition(state) { return true }
+                state.waiters.append((condition, continuation))
+                return false
+            }
+            if holds { continuation.resume() }
+        }
+    }
 
     /// Connections accepted so far.
     var connections: Int { state.withLock { $0.connections } }
@@ -136,20 +169,31 @@ final class TestHTTPServer: Sendable {
             guard poll(&poller, 1, 50) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            // How long a kept-alive connection may idle before the server closes it. Long: on a
+            // loaded machine a test's consecutive exports can be seconds apart, and a close in
+            // between would open a second connection. Only kept-alive connections idle here.
+            var timeout = timeval(tv_sec: 60, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             state.withLock { $0.connections += 1 }
-            if !serve(connection) { close(connection) }
+            if !serve(connection) {
+                close(connection)
+                let ready = state.withLock { state in
+                    state.closed += 1
+                    return state.readyWaiters()
+                }
+                for waiter in ready { waiter.resume() }
+            }
         }
     }
 
     /// Answers the requests of one connection; false when it is to be closed.
     private func serve(_ connection: Int32) -> Bool {
         while let request = read(connection) {
-            let index = state.withLock { state in
+            let (index, arrived) = state.withLock { state in
                 state.requests.append(request)
-                return state.requests.count - 1
+                return (state.requests.count - 1, state.readyWaiters())
             }
+            for waiter in arrived { waiter.resume() }
             switch handler(request, index) {
             case .neverAnswer:
                 state.withLock { $0.heldConnections.append(connection) }
@@ -203,7 +247,7 @@ final class TestHTTPServer: Sendable {
         }
         return Request(
             method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
-            headers: headers, body: body, receivedAt: .now)
+            headers: headers, body: body)
     }
 
     private func send(_ bytes: [UInt8], to connection: Int32) {

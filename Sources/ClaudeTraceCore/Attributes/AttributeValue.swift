@@ -1,17 +1,27 @@
 /// An attribute value: a string, bool, 64-bit integer or double, or a homogeneous array of one
 /// of those. Literals work directly: `span.attributes["retries"] = 2`.
 public enum AttributeValue: Hashable, Sendable, CustomStringConvertible {
+    /// A string.
     case string(String)
+    /// A boolean.
     case bool(Bool)
+    /// A 64-bit integer; `.int(i)` also takes an `Int`.
     case int(Int64)
+    /// A double.
     case double(Double)
+    /// An array of strings.
     case stringArray([String])
+    /// An array of booleans.
     case boolArray([Bool])
+    /// An array of 64-bit integers.
     case intArray([Int64])
+    /// An array of doubles.
     case doubleArray([Double])
 
+    /// An integer attribute from an `Int`, so that `.int(count)` needs no conversion.
     public static func int(_ value: Int) -> AttributeValue { .int(Int64(value)) }
 
+    /// The value as text: a string as is, an array as Swift prints it.
     public var description: String {
         switch self {
         case .string(let value): value
@@ -25,8 +35,11 @@ public enum AttributeValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The string, if the value is a `.string`.
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    /// The boolean, if the value is a `.bool`.
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    /// The integer, if the value is an `.int`.
     public var intValue: Int64? { if case .int(let value) = self { value } else { nil } }
     /// The value as a double: a `.double`, or an `.int` widened.
     public var doubleValue: Double? {
@@ -62,18 +75,22 @@ extension String {
 }
 
 extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+    /// A `.string` from a string literal (interpolation included).
     public init(stringLiteral value: String) { self = .string(value) }
 }
 
 extension AttributeValue: ExpressibleByIntegerLiteral {
+    /// An `.int` from an integer literal.
     public init(integerLiteral value: Int64) { self = .int(value) }
 }
 
 extension AttributeValue: ExpressibleByFloatLiteral {
+    /// A `.double` from a floating-point literal.
     public init(floatLiteral value: Double) { self = .double(value) }
 }
 
 extension AttributeValue: ExpressibleByBooleanLiteral {
+    /// A `.bool` from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 

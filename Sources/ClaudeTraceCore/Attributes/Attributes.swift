@@ -1,12 +1,15 @@
 /// An ordered set of attributes with unique keys. Setting an existing key overwrites its value
 /// in place; `nil` removes it. Small by design (spans carry a handful), so lookups are linear.
 public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequence {
+    /// A key and its value, in insertion order.
     public typealias Element = (key: String, value: AttributeValue)
 
     @usableFromInline var storage: [Element]
 
+    /// No attributes.
     public init() { storage = [] }
 
+    /// Attributes from a dictionary literal, in its order; of a repeated key, the last value is kept.
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         self.init(elements)
     }
@@ -59,9 +62,13 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         return a.count == b.count && a.first == b.first && a.elementsEqual(b)
     }
 
+    /// How many attributes there are.
     public var count: Int { storage.count }
+    /// Whether there are none.
     public var isEmpty: Bool { storage.isEmpty }
 
+    /// The value for `key`; setting one replaces it in place or appends it, setting nil removes it.
+    /// Keys compare by their UTF-8 bytes.
     public subscript(key: String) -> AttributeValue? {
         get { storage.first { Self.sameKey($0.key, key) }?.value }
         set {
@@ -75,14 +82,18 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         }
     }
 
+    /// The attributes in insertion order.
     public func makeIterator() -> IndexingIterator<[Element]> { storage.makeIterator() }
 
+    /// The keys, in insertion order.
     public var keys: [String] { storage.map(\.key) }
 
+    /// Equal when both hold the same keys with equal values in the same order.
     public static func == (a: Attributes, b: Attributes) -> Bool {
         a.storage.elementsEqual(b.storage) { sameKey($0.key, $1.key) && $0.value == $1.value }
     }
 
+    /// Hashes the keys and values in order.
     public func hash(into hasher: inout Hasher) {
         for (key, value) in storage {
             hasher.combine(key)

@@ -1,9 +1,11 @@
 /// How many attributes a collection may hold, and how long their strings may be.
 public struct AttributeLimits: Hashable, Sendable {
+    /// Attributes the collection may hold; later ones are dropped and counted.
     public var countLimit: Int
     /// Characters per string value (and per element of a string array); nil is no limit.
     public var valueLengthLimit: Int?
 
+    /// Limits of `countLimit` attributes and, when given, `valueLengthLimit` characters per string.
     public init(countLimit: Int = 128, valueLengthLimit: Int? = nil) {
         self.countLimit = countLimit
         self.valueLengthLimit = valueLengthLimit
@@ -27,6 +29,7 @@ public struct SpanLimits: Hashable, Sendable {
     /// Attributes per link. `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`; default 128.
     public var attributePerLinkCountLimit: Int
 
+    /// Limits with the spec's defaults for whatever is not given.
     public init(
         attributeCountLimit: Int = 128, attributeValueLengthLimit: Int? = nil,
         eventCountLimit: Int = 128, linkCountLimit: Int = 128,

@@ -19,7 +19,12 @@ import Darwin
 /// only read there too, except through `readWithoutLock`, which is only for a value nobody
 /// writes any more (see there); the mutex is initialised before the block is shared and
 /// destroyed only in `deinit`, when no other reference exists; and `Value` itself is `Sendable`.
-public struct Locked<Value: Sendable>: @unchecked Sendable {
+///
+/// `package`, not public: an implementation detail that the other modules of this package
+/// share. `@usableFromInline` because `SpanData`'s inlinable getters read a span's record
+/// through it.
+@usableFromInline
+package struct Locked<Value: Sendable>: @unchecked Sendable {
     /// The mutex (the header) and the value (the one tail element) in one heap block. The value
     /// sits in the tail so that it can be moved in: `ManagedBuffer.create` copies its header.
     @usableFromInline
@@ -34,7 +39,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
 
     @usableFromInline var storage: Storage
 
-    public init(_ value: consuming Value) {
+    package init(_ value: consuming Value) {
         self.init(value, spinsBeforeSleeping: false)
     }
 
@@ -70,7 +75,7 @@ public struct Locked<Value: Sendable>: @unchecked Sendable {
     /// Runs `body` with exclusive access to the value. Never call back into the same lock from
     /// `body`, and never run user code or I/O inside it.
     @inlinable @inline(__always)
-    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         try storage.withUnsafeMutablePointers { mutex, value in
             pthread_mutex_lock(mutex)
             defer { pthread_mutex_unlock(mutex) }

@@ -9,9 +9,11 @@ import Darwin
 #endif
 
 /// Wall-clock time as Unix epoch nanoseconds (`CLOCK_REALTIME`): span start times.
-public enum WallClock {
-    @inline(__always)
-    public static func nanoseconds() -> UInt64 {
+/// (`@usableFromInline`: `MonitorConfiguration`'s public initializer reads it in a default argument.)
+@usableFromInline
+package enum WallClock {
+    @inline(__always) @usableFromInline
+    package static func nanoseconds() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
@@ -20,9 +22,9 @@ public enum WallClock {
 
 /// Monotonic nanoseconds (`CLOCK_MONOTONIC`): durations, which a wall-clock jump never makes
 /// negative.
-public enum MonotonicClock {
+package enum MonotonicClock {
     @inline(__always)
-    public static func nanoseconds() -> UInt64 {
+    package static func nanoseconds() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)

@@ -10,6 +10,7 @@ import Darwin
 /// reported through ``Diagnostics`` (naming the variable) and treated as unset, so the default
 /// applies. https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 public struct EnvironmentReader: Sendable {
+    /// The variables it reads, by name.
     public let values: [String: String]
 
     /// Reads from `values` (tests pass their own), or from the process environment.

@@ -18,6 +18,7 @@ public protocol SpanBridge: AnyObject, Sendable {
 /// ClaudeTrace's current span, the bridged span is newer; once ClaudeTrace has made another one
 /// current (a `withSpan` inside the bridged span's scope), that one is.
 public struct BridgedSpan: Sendable {
+    /// The span the other API made current.
     public let span: Span
     /// The id of ClaudeTrace's own current span when this was made; nil when there was none.
     let enclosingSpanID: SpanID?

@@ -1,7 +1,9 @@
 /// W3C Trace Context: carries a span context across processes in the `traceparent` and
 /// `tracestate` headers. https://www.w3.org/TR/trace-context-2/
 public enum TraceContextPropagator {
+    /// `traceparent`: the header carrying the ids and flags.
     public static let traceparentHeader = "traceparent"
+    /// `tracestate`: the header carrying the vendor key/value pairs.
     public static let tracestateHeader = "tracestate"
 
     /// Writes `context` into `headers` (lowercase names). An invalid context writes nothing;

@@ -4,15 +4,19 @@
 /// https://www.w3.org/TR/trace-context-2/#tracestate-header: at most 32 members, unique keys,
 /// an updated or new key moves to the front, and past 32 the rightmost member is dropped.
 public struct TraceState: Hashable, Sendable, CustomStringConvertible {
+    /// The most members a trace state holds (32, the W3C limit).
     public static let maxMembers = 32
 
     /// Members, leftmost (most recently updated) first.
     public private(set) var entries: [(key: String, value: String)]
 
+    /// An empty trace state.
     public init() { entries = [] }
 
+    /// Whether it has no members (then no `tracestate` header is sent).
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The value of `key`, if it is a member.
     public subscript(key: String) -> String? {
         entries.first { $0.key == key }?.value
     }
@@ -36,6 +40,7 @@ public struct TraceState: Hashable, Sendable, CustomStringConvertible {
 
     /// The header form: `k1=v1,k2=v2`.
     public var headerValue: String { entries.map { "\($0.key)=\($0.value)" }.joined(separator: ",") }
+    /// The header form.
     public var description: String { headerValue }
 
     /// Parses a `tracestate` header. Empty members and whitespace around them are allowed;
@@ -60,10 +65,12 @@ public struct TraceState: Hashable, Sendable, CustomStringConvertible {
         self.entries = entries
     }
 
+    /// Equal when both hold the same members in the same order.
     public static func == (a: TraceState, b: TraceState) -> Bool {
         a.entries.elementsEqual(b.entries) { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes the members in order.
     public func hash(into hasher: inout Hasher) {
         for entry in entries {
             hasher.combine(entry.key)

@@ -9,25 +9,33 @@ import Darwin
 /// Something the SDK wants its operator to know: a dropped span, a failed export, a bad
 /// configuration value. The SDK never throws into app code; it reports here instead.
 public struct Diagnostic: Sendable, CustomStringConvertible {
+    /// How much a diagnostic matters, from `info` to `error`.
     public enum Severity: String, Sendable, Comparable {
+        /// Worth knowing (a configuration override); a problem (a dropped span, a failed
+        /// export); or a fault that loses data until fixed (an invalid endpoint).
         case info, warning, error
+        /// `info` < `warning` < `error`.
         public static func < (a: Severity, b: Severity) -> Bool {
             let order: [Severity] = [.info, .warning, .error]
             return order.firstIndex(of: a)! < order.firstIndex(of: b)!
         }
     }
 
+    /// How much it matters.
     public let severity: Severity
     /// The part of the SDK that speaks, e.g. `BatchSpanProcessor`, `OTLPHTTPExporter`.
     public let component: String
+    /// What happened and, where it helps, what to do about it. Never holds a registered secret.
     public let message: String
 
+    /// A diagnostic from `component`.
     public init(_ severity: Severity, component: String, _ message: String) {
         self.severity = severity
         self.component = component
         self.message = message
     }
 
+    /// The line the default handler writes: `[claude-trace] severity component: message`.
     public var description: String { "[claude-trace] \(severity.rawValue) \(component): \(message)" }
 }
 
@@ -40,8 +48,10 @@ public struct Diagnostic: Sendable, CustomStringConvertible {
 /// Diagnostics.setHandler { diagnostic in logger.warning("\(diagnostic)") }
 /// ```
 public enum Diagnostics {
+    /// Receives every diagnostic, on the thread that reported it; must return quickly.
     public typealias Handler = @Sendable (Diagnostic) -> Void
 
+    /// Lines a minute the default handler writes at most (30); the rest are counted and summarised.
     public static let defaultLinesPerMinute = 30
 
     private static let handler = Locked<Handler?>(nil)
@@ -90,6 +100,7 @@ public enum Diagnostics {
         }
     }
 
+    /// Reports a diagnostic from `component` to the handler.
     public static func report(_ severity: Diagnostic.Severity, component: String, _ message: String) {
         report(Diagnostic(severity, component: component, message))
     }

@@ -9,8 +9,10 @@ import Darwin
 /// Prints one readable line per span to standard output (`OTEL_TRACES_EXPORTER=console`):
 /// `chat claude-sonnet-4-6 client 812.3ms ok trace=… span=… parent=… key=value …`.
 public struct ConsoleSpanExporter: SpanExporter {
+    /// An exporter that writes to standard output.
     public init() {}
 
+    /// Prints one line per span, in one write per batch.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         var text = ""
         for span in batch { text += Self.line(for: span) + "\n" }

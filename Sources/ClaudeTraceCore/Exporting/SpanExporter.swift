@@ -1,6 +1,8 @@
 /// The outcome of one export.
 public enum ExportResult: Sendable, Hashable {
+    /// The receiver took the batch.
     case success
+    /// The batch was not delivered (and was reported through ``Diagnostics``).
     case failure
 }
 
@@ -8,6 +10,7 @@ public enum ExportResult: Sendable, Hashable {
 /// one instance. An export must not block indefinitely, retries belong inside it, and it never
 /// throws: failures are reported through ``Diagnostics`` and the result.
 public protocol SpanExporter: Sendable {
+    /// Sends one batch; never called concurrently on one instance by a processor.
     func export(_ batch: [SpanData]) async -> ExportResult
     /// Pushes out anything buffered (e.g. fsync a file).
     func forceFlush() async -> ExportResult
@@ -16,6 +19,8 @@ public protocol SpanExporter: Sendable {
 }
 
 extension SpanExporter {
+    /// Nothing buffered: succeeds at once.
     public func forceFlush() async -> ExportResult { .success }
+    /// Nothing to release.
     public func shutdown() async {}
 }

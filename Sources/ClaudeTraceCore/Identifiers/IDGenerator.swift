@@ -18,6 +18,7 @@ public protocol IDGenerator: Sendable {
 public final class RandomIDGenerator: IDGenerator {
     private let counter: Atomic<UInt64>
 
+    /// A generator seeded from the system's secure random source.
     public init() {
         var system = SystemRandomNumberGenerator()
         counter = Atomic(system.next())
@@ -55,6 +56,7 @@ public final class RandomIDGenerator: IDGenerator {
         return (traceID, spanID)
     }
 
+    /// A random trace id, never all-zero.
     public func makeTraceID() -> TraceID {
         while true {
             let id = TraceID(high: next(), low: next())
@@ -62,6 +64,7 @@ public final class RandomIDGenerator: IDGenerator {
         }
     }
 
+    /// A random span id, never all-zero.
     public func makeSpanID() -> SpanID {
         while true {
             let id = SpanID(next())

@@ -5,6 +5,7 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Bytes 8–15, big-endian. Samplers read their randomness from here.
     public let low: UInt64
 
+    /// The id whose big-endian bytes are `high` then `low`.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -13,10 +14,12 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The invalid, all-zero id.
     public static let invalid = TraceID(high: 0, low: 0)
 
+    /// Whether it is not all-zero.
     public var isValid: Bool { high != 0 || low != 0 }
 
     /// 32 lowercase hex characters.
     public var hexString: String { HexCoding.string(high) + HexCoding.string(low) }
+    /// The 32 hex characters.
     public var description: String { hexString }
 
     /// The 16 bytes, big-endian.
@@ -33,21 +36,27 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(high: high, low: low)
     }
 
+    /// Orders by the id's bytes.
     public static func < (a: TraceID, b: TraceID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
 /// A 64-bit span identifier. Zero is invalid.
 public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The 8 bytes as a big-endian integer.
     public let value: UInt64
 
+    /// The id whose big-endian bytes are `value`.
     public init(_ value: UInt64) { self.value = value }
 
+    /// The invalid, all-zero id.
     public static let invalid = SpanID(0)
 
+    /// Whether it is not zero.
     public var isValid: Bool { value != 0 }
 
     /// 16 lowercase hex characters.
     public var hexString: String { HexCoding.string(value) }
+    /// The 16 hex characters.
     public var description: String { hexString }
 
     /// The 8 bytes, big-endian.
@@ -61,24 +70,16 @@ public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(value)
     }
 
+    /// Orders by the id's value.
     public static func < (a: SpanID, b: SpanID) -> Bool { a.value < b.value }
 }
 
-/// Hex conversion shared by ids and the wire encoders.
-public enum HexCoding {
-    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+/// Hex conversion shared by ids, `traceparent` and the environment's percent-decoding.
+enum HexCoding {
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Appends the 16 lowercase hex digits of `value` to `buffer`.
-    @inlinable
-    public static func append(_ value: UInt64, to buffer: inout [UInt8]) {
-        var shift = 60
-        while shift >= 0 {
-            buffer.append(digits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
-        }
-    }
-
-    public static func string(_ value: UInt64) -> String {
+    /// The 16 lowercase hex digits of `value`.
+    static func string(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { out in
             var shift = 60
             for index in 0..<16 {
@@ -94,7 +95,7 @@ public enum HexCoding {
     }
 
     /// Parses up to 16 hex digits; nil on any non-hex byte (or uppercase when not allowed).
-    public static func parse(_ digits: ArraySlice<UInt8>, allowUppercase: Bool = false) -> UInt64? {
+    static func parse(_ digits: ArraySlice<UInt8>, allowUppercase: Bool = false) -> UInt64? {
         guard !digits.isEmpty, digits.count <= 16 else { return nil }
         var value: UInt64 = 0
         for byte in digits {

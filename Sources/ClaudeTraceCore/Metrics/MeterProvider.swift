@@ -15,6 +15,7 @@ import Synchronization
 /// let reader = PeriodicMetricReader(provider: meters, exporter: exporter)
 /// ```
 public final class MeterProvider: Sendable {
+    /// The resource every exported batch carries.
     public let resource: Resource
     /// The most series one instrument keeps (the overflow series included); default 2000, the
     /// specification's default.
@@ -24,6 +25,7 @@ public final class MeterProvider: Sendable {
     private let instruments = Locked<[any MetricInstrument]>([])
     private let readers = Locked<[PeriodicMetricReader]>([])
 
+    /// A provider for `resource`, whose instruments keep at most `cardinalityLimit` series each (at least 2).
     public init(resource: Resource = .sdkDefault, cardinalityLimit: Int = 2000) {
         self.resource = resource
         self.cardinalityLimit = Swift.max(2, cardinalityLimit)

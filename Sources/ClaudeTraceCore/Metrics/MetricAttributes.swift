@@ -25,8 +25,10 @@ public struct MetricAttributes: Sendable, Hashable, CustomStringConvertible {
     /// cardinality limit is reached. https://opentelemetry.io/docs/specs/otel/metrics/sdk/#overflow-attribute
     public static let overflow = MetricAttributes(["otel.metric.overflow": true])
 
+    /// Hashes the precomputed hash of the attributes.
     public func hash(into hasher: inout Hasher) { hasher.combine(hashCode) }
 
+    /// Equal when both hold the same attributes in the same order.
     public static func == (a: MetricAttributes, b: MetricAttributes) -> Bool {
         guard a.hashCode == b.hashCode else { return false }
         // Instrumentation records with the sets it built once, so the two usually share their
@@ -40,6 +42,7 @@ public struct MetricAttributes: Sendable, Hashable, CustomStringConvertible {
         return shared || a.attributes == b.attributes
     }
 
+    /// `{key=value, …}`.
     public var description: String {
         "{" + attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
     }

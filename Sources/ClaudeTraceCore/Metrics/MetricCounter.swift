@@ -5,9 +5,13 @@
 /// exports their total times the scale as a double: the cost counter adds picodollars and
 /// exports US dollars, so millions of additions never drift the way summed doubles do.
 public final class MetricCounter: Sendable {
+    /// The metric's name, e.g. `gen_ai.client.token.usage`.
     public let name: String
+    /// A UCUM unit: `s`, `{token}`, `USD`.
     public let unit: String
+    /// What the metric measures, exported with it.
     public let description: String
+    /// The instrumentation library that records it.
     public let scope: InstrumentationScope
     /// What one integer unit is worth in exported units; nil exports integers as they are.
     public let scale: Double?

@@ -1,9 +1,13 @@
 /// A histogram with explicit bucket boundaries: a count, a sum, the minimum, the maximum and
 /// one count per bucket for each attribute set. OTLP's `Histogram`.
 public final class MetricHistogram: Sendable {
+    /// The metric's name, e.g. `gen_ai.client.token.usage`.
     public let name: String
+    /// A UCUM unit: `s`, `{token}`, `USD`.
     public let unit: String
+    /// What the metric measures, exported with it.
     public let description: String
+    /// The instrumentation library that records it.
     public let scope: InstrumentationScope
     /// Upper bounds of every bucket but the last, ascending; a value equal to a bound belongs to
     /// that bound's bucket.

@@ -12,12 +12,14 @@ import Synchronization
 ///   the instruments' cardinality limits either way.
 /// https://opentelemetry.io/docs/specs/otel/metrics/sdk/#periodic-exporting-metricreader
 public final class PeriodicMetricReader: Sendable {
+    /// How often the reader exports, and how long one export may take.
     public struct Configuration: Sendable, Hashable {
         /// Time between exports. `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds); default 60 s.
         public var interval: Duration
         /// Bound on one export. `OTEL_METRIC_EXPORT_TIMEOUT` (milliseconds); default 30 s.
         public var timeout: Duration
 
+        /// A configuration; the defaults are the spec's.
         public init(interval: Duration = .seconds(60), timeout: Duration = .seconds(30)) {
             self.interval = interval
             self.timeout = timeout
@@ -52,9 +54,14 @@ public final class PeriodicMetricReader: Sendable {
         public var exportedDataPoints = 0
     }
 
+    /// The provider whose instruments are collected.
     public let provider: MeterProvider
+    /// Where the collected metrics go.
     public let exporter: any MetricExporter
+    /// The interval and timeout in use.
     public let configuration: Configuration
+    /// What the interval and the export timeout are measured on.
+    private let clock: AnyClock
     private let state = Locked(ReaderState())
     private let counters = Locked(Statistics())
     private let loop = Locked<Task<Void, Never>?>(nil)
@@ -66,19 +73,32 @@ public final class PeriodicMetricReader: Sendable {
         var baseline = DeltaBaseline()
     }
 
-    /// A reader that starts exporting `provider`'s metrics to `exporter` at once.
-    public init(provider: MeterProvider, exporter: any MetricExporter, configuration: Configuration = Configuration()) {
+    /// A reader that starts exporting `provider`'s metrics to `exporter` at once: the first
+    /// export one interval from now.
+    ///
+    /// `clock` measures the interval and the export timeout; tests pass one they advance by hand.
+    public init(
+        provider: MeterProvider, exporter: any MetricExporter, configuration: Configuration = Configuration(),
+        clock: some Clock<Duration> = ContinuousClock()
+    ) {
         self.provider = provider
         self.exporter = exporter
         self.configuration = configuration
+        let clock = AnyClock(clock)
+        self.clock = clock
         state.withLock { $0.baseline.start = provider.startTimeNanoseconds }
         provider.register(self)
         let interval = configuration.interval
+        // Read here, not in the task: a test that advances the clock right after creating the
+        // reader finds the first export due.
+        let first = clock.now + interval
         loop.withLock {
             $0 = Task.detached { [weak self] in
+                var next = first
                 while true {
-                    guard (try? await Task.sleep(for: interval)) != nil, let reader = self else { return }
+                    guard (try? await clock.sleep(until: next)) != nil, let reader = self else { return }
                     _ = await reader.exportNow()
+                    next = max(next + interval, clock.now)
                 }
             }
         }
@@ -140,7 +160,7 @@ public final class PeriodicMetricReader: Sendable {
             batch = collected
         }
         guard !batch.metrics.isEmpty else { return .success }
-        let result = await withTimeout(configuration.timeout) { [exporter] in await exporter.export(batch) }
+        let result = await withTimeout(configuration.timeout, on: clock) { [exporter] in await exporter.export(batch) }
         let points = batch.pointCount
         counters.withLock {
             $0.exports += 1
@@ -159,13 +179,16 @@ public final class PeriodicMetricReader: Sendable {
     }
 }
 
-/// `operation`'s result, or failure when `timeout` passes first (the operation is then
-/// cancelled). A zero timeout is no limit.
-func withTimeout(_ timeout: Duration, _ operation: @escaping @Sendable () async -> ExportResult) async -> ExportResult {
+/// `operation`'s result, or failure when `timeout` passes on `clock` first (the operation is
+/// then cancelled). A zero timeout is no limit.
+func withTimeout(
+    _ timeout: Duration, on clock: AnyClock, _ operation: @escaping @Sendable () async -> ExportResult
+) async -> ExportResult {
     guard timeout > .zero else { return await operation() }
+    let deadline = clock.now + timeout
     return await withTaskGroup(of: ExportResult?.self) { group in
         group.addTask { await operation() }
-        group.addTask { (try? await Task.sleep(for: timeout)) == nil ? nil : .failure }
+        group.addTask { (try? await clock.sleep(until: deadline)) == nil ? nil : .failure }
         var result = ExportResult.failure
         while let next = await group.next() {
             guard let next else { continue }

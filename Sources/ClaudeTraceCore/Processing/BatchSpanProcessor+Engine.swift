@@ -14,6 +14,9 @@ extension BatchSpanProcessor {
         let component: String
         /// Where the worker, its exports and the watchdog run.
         let thread: WorkerThread
+        /// What the schedule delay, the naps and the export timeout are measured on. Only the
+        /// worker and the watchdog read it, never `enqueue`.
+        let clock: AnyClock
         private let state: Locked<State>
 
         struct State: Sendable {
@@ -49,11 +52,18 @@ extension BatchSpanProcessor {
             var exportsStarted = 0
             /// The watchdog, parked while no export is in flight.
             var watchdogWaiter: CheckedContinuation<Void, Never>?
+            /// The task that ends the worker's wait on a clock other than `ContinuousClock`
+            /// (see `waitForSignal`).
+            var clockTimer: Task<Void, Never>?
+            /// Whether the worker has freed `reclaim` and waits for spans; for tests, with
+            /// `idleWaiters` (see `waitUntilIdle()`).
+            var isIdle = false
+            var idleWaiters: [CheckedContinuation<Void, Never>] = []
         }
 
         struct InFlight: Sendable {
             let number: Int
-            let deadline: ContinuousClock.Instant
+            let deadline: AnyClock.Instant
             let task: Task<ExportResult, Never>
             var timedOut = false
         }
@@ -62,8 +72,9 @@ extension BatchSpanProcessor {
         /// producers fill the next, without holding a burst's worth of memory afterwards.
         static let maxSpares = 4
 
-        init(exporter: any SpanExporter, configuration: Configuration, component: String, thread: WorkerThread) {
+        init(exporter: any SpanExporter, configuration: Configuration, component: String, thread: WorkerThread, clock: AnyClock) {
             self.exporter = exporter
+            self.clock = clock
             self.configuration = configuration
             self.component = component
             self.thread = thread
@@ -151,7 +162,7 @@ extension BatchSpanProcessor {
             case export(flushes: [CheckedContinuation<Void, Never>], shutdown: Bool)
             case waitForSpans
             /// Spans wait, fewer than a batch: `accepted` so far, `queued` now.
-            case wait(until: ContinuousClock.Instant, accepted: Int, queued: Int)
+            case wait(until: AnyClock.Instant, accepted: Int, queued: Int)
         }
 
         /// How fast spans come since the last export. While spans wait, the worker naps on its
@@ -167,12 +178,12 @@ extension BatchSpanProcessor {
         /// full, the producers still woke the worker for 1,500–1,700 of W1's 2,150 batches;
         /// with a first nap of half that, for 240–500.)
         struct Pace {
-            var since: ContinuousClock.Instant
+            var since: AnyClock.Instant
             var accepted: Int
 
             /// When `missing` more spans will have come at the pace measured so far; nil when
             /// none came.
-            func due(now: ContinuousClock.Instant, accepted: Int, missing: Int) -> ContinuousClock.Instant? {
+            func due(now: AnyClock.Instant, accepted: Int, missing: Int) -> AnyClock.Instant? {
                 let count = accepted &- self.accepted
                 guard count > 0 else { return nil }
                 return now + (now - since) / count * missing
@@ -181,9 +192,9 @@ extension BatchSpanProcessor {
 
         func run() async {
             let watchdog = configuration.exportTimeout > .zero ? Task(executorPreference: thread) { await self.watch() } : nil
-            var deadline = ContinuousClock.now + configuration.scheduleDelay
+            var deadline = clock.now + configuration.scheduleDelay
             var reportedDrops = 0
-            var pace = Pace(since: .now, accepted: 0)
+            var pace = Pace(since: clock.now, accepted: 0)
             /// Naps since the last export, and whether the last one was cut short by the producers.
             var naps = 0, napCutShort = false
             /// The batches to export, in order, each at most `maxExportBatchSize` spans and never
@@ -193,8 +204,9 @@ extension BatchSpanProcessor {
             /// producer's arena, under its lock.)
             var batches: [[SpanData]] = []
             while true {
-                let now = ContinuousClock.now
+                let now = clock.now
                 let step: Step = state.withLock { state in
+                    state.isIdle = false
                     let flushing = state.shuttingDown || !state.flushWaiters.isEmpty
                     let due = state.queued > 0 && now >= deadline
                     guard flushing || due || !state.full.isEmpty else {
@@ -218,7 +230,7 @@ extension BatchSpanProcessor {
                 }
                 switch step {
                 case .waitForSpans:
-                    freeReclaim()
+                    freeReclaim(goingIdle: true)
                     await waitForSignal(threshold: 1)
                 case .wait(let until, let accepted, let queued):
                     let batch = configuration.maxExportBatchSize
@@ -226,7 +238,7 @@ extension BatchSpanProcessor {
                         naps += 1
                         let wake = naps == 1 ? now + (due - now) / 2 : due
                         await waitForSignal(threshold: min(batch + batch / 2, configuration.maxQueueSize), orUntil: wake)
-                        napCutShort = ContinuousClock.now < wake
+                        napCutShort = clock.now < wake
                     } else {
                         await waitForSignal(threshold: batch, orUntil: until)
                     }
@@ -246,14 +258,17 @@ extension BatchSpanProcessor {
                     if shutdown {
                         await exporter.shutdown()
                         freeReclaim()
-                        let (late, watchdogWaiter) = state.withLock { state in
+                        let (late, watchdogWaiter, clockTimer) = state.withLock { state in
                             state.finished = true
                             defer {
                                 state.flushWaiters = []
                                 state.watchdogWaiter = nil
+                                state.clockTimer = nil
+                                state.idleWaiters = []
                             }
-                            return (state.flushWaiters, state.watchdogWaiter)
+                            return (state.flushWaiters + state.idleWaiters, state.watchdogWaiter, state.clockTimer)
                         }
+                        clockTimer?.cancel()
                         watchdogWaiter?.resume()
                         watchdog?.cancel()
                         await watchdog?.value
@@ -261,7 +276,7 @@ extension BatchSpanProcessor {
                         return
                     }
                     for flush in flushes { flush.resume() }
-                    deadline = ContinuousClock.now + configuration.scheduleDelay
+                    deadline = clock.now + configuration.scheduleDelay
                 }
             }
         }
@@ -296,13 +311,34 @@ extension BatchSpanProcessor {
             }
         }
 
-        /// Frees what the producers left in `reclaim` and `reclaimNext`, once they have gone quiet.
-        private func freeReclaim() {
+        /// Frees what the producers left in `reclaim` and `reclaimNext`, once they have gone
+        /// quiet; `goingIdle` when the worker is about to wait for spans.
+        private func freeReclaim(goingIdle: Bool = false) {
             var leftover: [SpanData] = []
             var next: [SpanData] = []
-            state.withLock { state in
+            let idleWaiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
                 swap(&leftover, &state.reclaim)
                 swap(&next, &state.reclaimNext)
+                guard goingIdle else { return [] }
+                state.isIdle = true
+                defer { state.idleWaiters = [] }
+                return state.idleWaiters
+            }
+            leftover = []
+            next = []
+            for waiter in idleWaiters { waiter.resume() }
+        }
+
+        /// Returns once the worker has emptied the queue, freed the exported spans and waits for
+        /// more (at once if it does): lets a test check what it frees without polling.
+        func waitUntilIdle() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let idle = state.withLock { state in
+                    if (state.isIdle && state.queued == 0) || state.finished { return true }
+                    state.idleWaiters.append(continuation)
+                    return false
+                }
+                if idle { continuation.resume() }
             }
         }
 
@@ -312,10 +348,11 @@ extension BatchSpanProcessor {
             let timeout = configuration.exportTimeout
             guard timeout > .zero else { return await exporter.export(batch) }
             let exporter = self.exporter
+            let deadline = clock.now + timeout
             let task = Task(executorPreference: thread) { await exporter.export(batch) }
             let (number, watchdogWaiter) = state.withLock { state in
                 state.exportsStarted += 1
-                state.inFlight = InFlight(number: state.exportsStarted, deadline: .now + timeout, task: task)
+                state.inFlight = InFlight(number: state.exportsStarted, deadline: deadline, task: task)
                 defer { state.watchdogWaiter = nil }
                 return (state.exportsStarted, state.watchdogWaiter)
             }
@@ -337,9 +374,9 @@ extension BatchSpanProcessor {
         /// timeout, not once per export; with none in flight it parks.
         private func watch() async {
             while let (number, deadline) = await exportToWatch() {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                try? await clock.sleep(until: deadline)
                 let overdue: Task<ExportResult, Never>? = state.withLock { state in
-                    guard state.inFlight?.number == number, ContinuousClock.now >= deadline else { return nil }
+                    guard state.inFlight?.number == number, clock.now >= deadline else { return nil }
                     state.inFlight?.timedOut = true
                     return state.inFlight?.task
                 }
@@ -348,9 +385,9 @@ extension BatchSpanProcessor {
         }
 
         /// The export in flight, waiting for one to start; nil once the processor has finished.
-        private func exportToWatch() async -> (Int, ContinuousClock.Instant)? {
+        private func exportToWatch() async -> (Int, AnyClock.Instant)? {
             while true {
-                enum Found { case export(Int, ContinuousClock.Instant), finished, none }
+                enum Found { case export(Int, AnyClock.Instant), finished, none }
                 let found: Found = state.withLock { state in
                     if state.finished { return .finished }
                     if let inFlight = state.inFlight, !inFlight.timedOut { return .export(inFlight.number, inFlight.deadline) }
@@ -374,9 +411,22 @@ extension BatchSpanProcessor {
 
         /// Suspends until the queue holds `threshold` spans, a flush or shutdown is asked for,
         /// or `deadline` passes.
-        private func waitForSignal(threshold: Int, orUntil deadline: ContinuousClock.Instant? = nil) async {
+        private func waitForSignal(threshold: Int, orUntil deadline: AnyClock.Instant? = nil) async {
             if let deadline {
-                thread.setTimer(after: deadline - .now) { [self] in resumeWorker() }
+                if clock.isContinuous {
+                    thread.setTimer(after: deadline - clock.now) { [self] in resumeWorker() }
+                } else {
+                    // Another clock (a test's) can only be slept on. The task runs on the worker
+                    // thread, so it cannot resume the worker before the worker waits.
+                    let timer = Task(executorPreference: thread) { [self] in
+                        guard (try? await clock.sleep(until: deadline)) != nil else { return }
+                        resumeWorker()
+                    }
+                    state.withLock { state in
+                        defer { state.clockTimer = timer }
+                        return state.clockTimer
+                    }?.cancel()
+                }
             }
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state in

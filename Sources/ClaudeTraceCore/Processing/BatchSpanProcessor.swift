@@ -28,6 +28,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         /// Longest time one export may take; `.zero` is no limit. `OTEL_BSP_EXPORT_TIMEOUT` (ms), 30 s.
         public var exportTimeout: Duration
 
+        /// A configuration; values out of range are clamped (at least 1 span, a batch no larger than the queue).
         public init(
             maxQueueSize: Int = 2048, maxExportBatchSize: Int = 512,
             scheduleDelay: Duration = .seconds(5), exportTimeout: Duration = .seconds(30)
@@ -68,24 +69,31 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         public var queued: Int
     }
 
+    /// The batching in use.
     public let configuration: Configuration
     private let engine: Engine
     private let worker: Task<Void, Never>
 
     /// Starts the processor's worker on a thread of its own (see ``WorkerThread``).
-    public init(exporter: any SpanExporter, configuration: Configuration = Configuration()) {
-        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: "BatchSpanProcessor")
+    ///
+    /// `clock` measures the schedule delay and the export timeout; tests pass one they
+    /// advance by hand. The worker alone reads it: `onEnd` never does.
+    public init(
+        exporter: any SpanExporter, configuration: Configuration = Configuration(),
+        clock: some Clock<Duration> = ContinuousClock()
+    ) {
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: "BatchSpanProcessor", clock: AnyClock(clock))
     }
 
     init(exporter: any SpanExporter, configuration: Configuration, component: String) {
-        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: component)
+        (self.configuration, engine, worker) = Self.start(exporter, configuration, component: component, clock: AnyClock(ContinuousClock()))
     }
 
     private static func start(
-        _ exporter: any SpanExporter, _ configuration: Configuration, component: String
+        _ exporter: any SpanExporter, _ configuration: Configuration, component: String, clock: AnyClock
     ) -> (Configuration, Engine, Task<Void, Never>) {
         let thread = WorkerThread(name: "ct-span-export")
-        let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread)
+        let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread, clock: clock)
         let worker = Task.detached(executorPreference: thread) {
             await engine.run()
             thread.stop()
@@ -93,6 +101,8 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         return (configuration, engine, worker)
     }
 
+    /// Queues a sampled span without blocking: dropped and counted when the queue is full,
+    /// refused and counted after shutdown.
     public func onEnd(_ span: consuming SpanData) {
         guard span.context.isSampled else { return }
         engine.enqueue(span)
@@ -111,7 +121,12 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         await worker.value
     }
 
+    /// What the processor has done so far.
     public var statistics: Statistics { engine.statistics }
+
+    /// Returns once the worker has exported everything queued, freed the exported spans and
+    /// waits for more; for tests.
+    func waitUntilIdle() async { await engine.waitUntilIdle() }
 }
 
 /// Passes each sampled span to the exporter as soon as it ends, one export at a time.
@@ -121,6 +136,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
 public final class SimpleSpanProcessor: SpanProcessor, SpanStartIgnoring {
     private let processor: BatchSpanProcessor
 
+    /// Starts the processor's worker; each export is cancelled after `exportTimeout`.
     public init(exporter: any SpanExporter, exportTimeout: Duration = .seconds(30)) {
         processor = BatchSpanProcessor(
             exporter: exporter,
@@ -128,8 +144,12 @@ public final class SimpleSpanProcessor: SpanProcessor, SpanStartIgnoring {
             component: "SimpleSpanProcessor")
     }
 
+    /// Queues a sampled span without blocking.
     public func onEnd(_ span: consuming SpanData) { processor.onEnd(span) }
+    /// Exports every span that ended before this call.
     public func forceFlush() async { await processor.forceFlush() }
+    /// Exports what is queued, shuts down the exporter and refuses later spans.
     public func shutdown() async { await processor.shutdown() }
+    /// What the processor has done so far.
     public var statistics: BatchSpanProcessor.Statistics { processor.statistics }
 }

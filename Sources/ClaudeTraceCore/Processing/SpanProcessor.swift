@@ -17,8 +17,11 @@ public protocol SpanProcessor: AnyObject, Sendable {
 }
 
 extension SpanProcessor {
+    /// Does nothing: most processors only look at ended spans.
     public func onStart(_ span: Span, parentContext: SpanContext?) {}
+    /// Nothing buffered: returns at once.
     public func forceFlush() async {}
+    /// Nothing to release.
     public func shutdown() async {}
 }
 

@@ -9,9 +9,12 @@ import Darwin
 /// The entity that produces telemetry: a service, with its name, version and SDK.
 /// Resources are exempt from attribute limits.
 public struct Resource: Hashable, Sendable {
+    /// The resource's attributes: `service.name`, `telemetry.sdk.*`, …
     public let attributes: Attributes
+    /// The semantic-conventions schema the attributes follow; empty when none.
     public let schemaURL: String
 
+    /// A resource with exactly these attributes (see ``sdkDefault`` for the usual ones).
     public init(attributes: Attributes = [:], schemaURL: String = "") {
         self.attributes = attributes
         self.schemaURL = schemaURL
@@ -19,6 +22,7 @@ public struct Resource: Hashable, Sendable {
 
     /// Our SDK's name in `telemetry.sdk.name` (`opentelemetry` is reserved for the official SDKs).
     public static let sdkName = "claude-trace"
+    /// Our SDK's version in `telemetry.sdk.version`.
     public static let sdkVersion = "0.1.0"
 
     /// `self` updated by `other`: `other` wins per key. A differing non-empty schema URL keeps
@@ -67,11 +71,16 @@ public struct Resource: Hashable, Sendable {
 
 /// Who made a span: the instrumentation library's name and version.
 public struct InstrumentationScope: Hashable, Sendable {
+    /// The instrumentation library's name, e.g. `claude-trace`.
     public let name: String
+    /// Its version, when known.
     public let version: String?
+    /// The semantic-conventions schema its spans follow; empty when none.
     public let schemaURL: String
+    /// Attributes of the scope itself.
     public let attributes: Attributes
 
+    /// A scope; only the name is required.
     public init(name: String, version: String? = nil, schemaURL: String = "", attributes: Attributes = [:]) {
         self.name = name
         self.version = version

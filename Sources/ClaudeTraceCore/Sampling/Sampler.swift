@@ -8,13 +8,16 @@ public enum SamplingDecision: Sendable, Hashable {
     case recordAndSample
 }
 
+/// What a sampler decided for a new span, and what it adds to it.
 public struct SamplingResult: Sendable {
+    /// Whether the span is dropped, recorded, or recorded and sampled.
     public var decision: SamplingDecision
     /// Added to the span's attributes.
     public var attributes: Attributes
     /// The new span's trace state: pass the parent's through unless changing it.
     public var traceState: TraceState
 
+    /// A result; the attributes and trace state default to none.
     public init(decision: SamplingDecision, attributes: Attributes = Attributes(), traceState: TraceState = TraceState()) {
         self.decision = decision
         self.attributes = attributes
@@ -24,6 +27,7 @@ public struct SamplingResult: Sendable {
 
 /// Decides whether a new span is recorded and exported. Must be safe to call concurrently.
 public protocol Sampler: Sendable, CustomStringConvertible {
+    /// The decision for a span about to start, from what is known of it then.
     func shouldSample(
         parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
         attributes: Attributes, links: [SpanLink]
@@ -32,25 +36,31 @@ public protocol Sampler: Sendable, CustomStringConvertible {
 
 /// Samples every span. Description `AlwaysOnSampler`.
 public struct AlwaysOnSampler: Sampler {
+    /// The sampler.
     public init() {}
+    /// Records and samples the span, keeping the parent's trace state.
     public func shouldSample(
         parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
         attributes: Attributes, links: [SpanLink]
     ) -> SamplingResult {
         SamplingResult(decision: .recordAndSample, traceState: parentContext?.traceState ?? TraceState())
     }
+    /// `AlwaysOnSampler`.
     public var description: String { "AlwaysOnSampler" }
 }
 
 /// Drops every span. Description `AlwaysOffSampler`.
 public struct AlwaysOffSampler: Sampler {
+    /// The sampler.
     public init() {}
+    /// Drops the span, keeping the parent's trace state.
     public func shouldSample(
         parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
         attributes: Attributes, links: [SpanLink]
     ) -> SamplingResult {
         SamplingResult(decision: .drop, traceState: parentContext?.traceState ?? TraceState())
     }
+    /// `AlwaysOffSampler`.
     public var description: String { "AlwaysOffSampler" }
 }
 
@@ -62,9 +72,11 @@ public struct AlwaysOffSampler: Sampler {
 /// superset). Python compares `x < round(ratio × 2⁶⁴)`, which differs only on the lowest bit.
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#traceidratiobased
 public struct TraceIDRatioBasedSampler: Sampler {
+    /// The fraction of traces sampled, 0…1 (below 0 samples none, above 1 all).
     public let ratio: Double
     let bound: UInt64
 
+    /// Samples `ratio` of all traces.
     public init(ratio: Double) {
         self.ratio = ratio
         if !(ratio > 0) {
@@ -81,6 +93,7 @@ public struct TraceIDRatioBasedSampler: Sampler {
         bound == UInt64.max || (traceID.low >> 1) < bound
     }
 
+    /// Samples the span when ``isSampled(_:)`` says its trace is, keeping the parent's trace state.
     public func shouldSample(
         parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
         attributes: Attributes, links: [SpanLink]
@@ -90,6 +103,7 @@ public struct TraceIDRatioBasedSampler: Sampler {
             traceState: parentContext?.traceState ?? TraceState())
     }
 
+    /// `TraceIdRatioBased{0.250000}`, as the spec spells it.
     public var description: String {
         "TraceIdRatioBased{\(formatSixDecimals(ratio))}"
     }
@@ -98,12 +112,18 @@ public struct TraceIDRatioBasedSampler: Sampler {
 /// Follows the parent's decision, and asks `root` for spans without a parent. Each of the five
 /// cases has its own delegate, with the spec's defaults.
 public struct ParentBasedSampler: Sampler {
+    /// Decides for spans without a parent.
     public let root: any Sampler
+    /// Decides under a sampled parent from another process; default always on.
     public let remoteParentSampled: any Sampler
+    /// Decides under an unsampled parent from another process; default always off.
     public let remoteParentNotSampled: any Sampler
+    /// Decides under a sampled parent in this process; default always on.
     public let localParentSampled: any Sampler
+    /// Decides under an unsampled parent in this process; default always off.
     public let localParentNotSampled: any Sampler
 
+    /// A parent-based sampler; only `root` is required.
     public init(
         root: any Sampler,
         remoteParentSampled: any Sampler = AlwaysOnSampler(),
@@ -118,6 +138,7 @@ public struct ParentBasedSampler: Sampler {
         self.localParentNotSampled = localParentNotSampled
     }
 
+    /// Asks the delegate for the new span's kind of parent.
     public func shouldSample(
         parentContext: SpanContext?, traceID: TraceID, name: String, kind: SpanKind,
         attributes: Attributes, links: [SpanLink]
@@ -135,6 +156,7 @@ public struct ParentBasedSampler: Sampler {
             attributes: attributes, links: links)
     }
 
+    /// `ParentBased{root:…,remoteParentSampled:…,…}`, as the spec spells it.
     public var description: String {
         "ParentBased{root:\(root),remoteParentSampled:\(remoteParentSampled),remoteParentNotSampled:\(remoteParentNotSampled),localParentSampled:\(localParentSampled),localParentNotSampled:\(localParentNotSampled)}"
     }
@@ -184,18 +206,22 @@ enum BuiltInSampling {
 }
 
 extension Sampler where Self == AlwaysOnSampler {
+    /// A sampler that samples every span.
     public static var alwaysOn: AlwaysOnSampler { AlwaysOnSampler() }
 }
 
 extension Sampler where Self == AlwaysOffSampler {
+    /// A sampler that drops every span.
     public static var alwaysOff: AlwaysOffSampler { AlwaysOffSampler() }
 }
 
 extension Sampler where Self == TraceIDRatioBasedSampler {
+    /// A sampler that samples `ratio` of all traces, by trace id.
     public static func traceIDRatio(_ ratio: Double) -> TraceIDRatioBasedSampler { TraceIDRatioBasedSampler(ratio: ratio) }
 }
 
 extension Sampler where Self == ParentBasedSampler {
+    /// A sampler that follows the parent, and asks `root` for spans without one.
     public static func parentBased(root: any Sampler) -> ParentBasedSampler { ParentBasedSampler(root: root) }
 }
 

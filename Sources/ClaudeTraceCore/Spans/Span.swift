@@ -9,6 +9,7 @@ public struct Span: Sendable {
     public let context: SpanContext
     /// The parent's span id; nil for a root span.
     public let parentSpanID: SpanID?
+    /// The span's role: internal, server, client, producer or consumer.
     public let kind: SpanKind
     /// The span's storage; nil for a non-recording span. Its `provider` is nil once it has ended.
     let state: Locked<SpanRecord>?
@@ -45,6 +46,7 @@ public struct Span: Sendable {
     /// The span's name; empty for a non-recording span.
     public var name: String { state?.withLock { $0.fields.name } ?? "" }
 
+    /// The span's status so far; `.unset` for a non-recording span.
     public var status: SpanStatus { state?.withLock { $0.fields.status } ?? .unset }
 
     /// The span's attributes: read them, or set one with `span.attributes["key"] = value`.
@@ -64,6 +66,7 @@ public struct Span: Sendable {
 
         @inlinable init(span: Span) { self.span = span }
 
+        /// The attribute's value; setting one applies the span's limits, and does nothing once it has ended.
         public subscript(key: String) -> AttributeValue? {
             get { span.attribute(key) }
             @inlinable nonmutating set {

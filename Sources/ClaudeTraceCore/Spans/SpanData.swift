@@ -6,7 +6,9 @@ public enum SpanKind: Int, Hashable, Sendable, CaseIterable {
 
 /// A span's outcome. Ordered Ok > Error > Unset: Ok is final, Unset is never set explicitly.
 public enum SpanStatus: Hashable, Sendable {
+    /// No status was set: the default.
     case unset
+    /// Set explicitly as successful; final.
     case ok
     /// An error; the description is the message, when there is one.
     case error(description: String?)
@@ -20,17 +22,22 @@ public enum SpanStatus: Hashable, Sendable {
         }
     }
 
+    /// Whether this is an `.error`.
     public var isError: Bool { if case .error = self { true } else { false } }
 }
 
 /// A timestamped annotation on a span.
 public struct SpanEvent: Hashable, Sendable {
+    /// The event's name, e.g. `exception`.
     public var name: String
     /// Unix epoch nanoseconds.
     public var timeNanoseconds: UInt64
+    /// The event's attributes, within the span's limits.
     public var attributes: Attributes
+    /// Attributes dropped by the limits.
     public var droppedAttributesCount: Int
 
+    /// An event at `timeNanoseconds`.
     public init(name: String, timeNanoseconds: UInt64, attributes: Attributes = [:], droppedAttributesCount: Int = 0) {
         self.name = name
         self.timeNanoseconds = timeNanoseconds
@@ -41,10 +48,14 @@ public struct SpanEvent: Hashable, Sendable {
 
 /// A reference from a span to another span, in this trace or another.
 public struct SpanLink: Hashable, Sendable {
+    /// The linked span's context.
     public var context: SpanContext
+    /// The link's attributes, within the span's limits.
     public var attributes: Attributes
+    /// Attributes dropped by the limits.
     public var droppedAttributesCount: Int
 
+    /// A link to `context`.
     public init(context: SpanContext, attributes: Attributes = [:], droppedAttributesCount: Int = 0) {
         self.context = context
         self.attributes = attributes
@@ -66,6 +77,8 @@ public struct SpanData: Hashable, Sendable {
 
     init(record: Locked<SpanRecord>) { self.record = record }
 
+    /// A snapshot with every field given: for exporters' tests and for spans that arrive from
+    /// elsewhere (a file, another SDK).
     public init(
         name: String, kind: SpanKind = .internal, context: SpanContext, parentSpanID: SpanID? = nil,
         parentIsRemote: Bool = false, startTimeNanoseconds: UInt64, endTimeNanoseconds: UInt64,
@@ -94,16 +107,19 @@ public struct SpanData: Hashable, Sendable {
         record.withLock { change(&$0.fields) }
     }
 
+    /// The span's name.
     public var name: String {
         @inlinable get { record.readWithoutLock { $0.fields.name } }
         set { update { $0.name = newValue } }
     }
 
+    /// The span's kind.
     public var kind: SpanKind {
         @inlinable get { record.readWithoutLock { $0.fields.kind } }
         set { update { $0.kind = newValue } }
     }
 
+    /// The span's ids, flags and trace state.
     public var context: SpanContext {
         @inlinable get { record.readWithoutLock { $0.fields.context } }
         set { update { $0.context = newValue } }
@@ -133,36 +149,43 @@ public struct SpanData: Hashable, Sendable {
         set { update { $0.endTimeNanoseconds = newValue } }
     }
 
+    /// The span's attributes, within its limits.
     public var attributes: Attributes {
         @inlinable get { record.readWithoutLock { $0.fields.attributes } }
         set { update { $0.attributes = newValue } }
     }
 
+    /// The span's events, oldest first.
     public var events: [SpanEvent] {
         @inlinable get { record.readWithoutLock { $0.fields.events } }
         set { update { $0.events = newValue } }
     }
 
+    /// The span's links.
     public var links: [SpanLink] {
         @inlinable get { record.readWithoutLock { $0.fields.links } }
         set { update { $0.links = newValue } }
     }
 
+    /// The span's final status.
     public var status: SpanStatus {
         @inlinable get { record.readWithoutLock { $0.fields.status } }
         set { update { $0.status = newValue } }
     }
 
+    /// Attributes dropped by the limits.
     public var droppedAttributesCount: Int {
         @inlinable get { record.readWithoutLock { $0.fields.droppedAttributesCount } }
         set { update { $0.droppedAttributesCount = newValue } }
     }
 
+    /// Events dropped by the limits.
     public var droppedEventsCount: Int {
         @inlinable get { record.readWithoutLock { $0.fields.droppedEventsCount } }
         set { update { $0.droppedEventsCount = newValue } }
     }
 
+    /// Links dropped by the limits.
     public var droppedLinksCount: Int {
         @inlinable get { record.readWithoutLock { $0.fields.droppedLinksCount } }
         set { update { $0.droppedLinksCount = newValue } }
@@ -180,10 +203,12 @@ public struct SpanData: Hashable, Sendable {
         set { update { $0.origin = SpanOrigin(resource: $0.origin.resource, scope: newValue) } }
     }
 
+    /// Equal when every field is.
     public static func == (a: SpanData, b: SpanData) -> Bool {
         a.record.storage === b.record.storage || a.fields == b.fields
     }
 
+    /// Hashes every field.
     public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
 
     /// True when both spans carry the very same resource and scope (spans of one tracer do): a

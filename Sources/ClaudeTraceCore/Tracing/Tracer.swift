@@ -22,9 +22,11 @@ public enum SpanParent: Sendable {
 
 /// Starts spans for one instrumentation scope. Get one from ``TracerProvider/tracer(_:version:schemaURL:attributes:)``.
 public final class Tracer: Sendable {
+    /// The provider whose sampler, limits and processors its spans use.
     public let provider: TracerProvider
     @usableFromInline let origin: SpanOrigin
 
+    /// The instrumentation library its spans name.
     public var scope: InstrumentationScope { origin.scope }
 
     convenience init(provider: TracerProvider, scope: InstrumentationScope) {

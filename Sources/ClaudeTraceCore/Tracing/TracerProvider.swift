@@ -6,10 +6,15 @@ import Synchronization
 /// install it with ``TracerProvider/setGlobal(_:)``; tests use ``withTracerProvider(_:operation:)``
 /// to run with their own provider in parallel.
 public final class TracerProvider: Sendable {
+    /// The service every span of this provider belongs to.
     public let resource: Resource
+    /// Decides which new spans are recorded and exported.
     public let sampler: any Sampler
+    /// What one span may hold.
     public let limits: SpanLimits
+    /// Makes trace and span ids.
     public let idGenerator: any IDGenerator
+    /// Receive every recorded span as it starts and ends, in this order.
     public let processors: [any SpanProcessor]
     /// The last processor, which gets each ended span itself (the others get copies); nil
     /// when there are none. A `let` of its own, not an element of `processors`: reading an

@@ -23,6 +23,7 @@ public struct MetricsConfiguration: Sendable {
     /// `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464). Default off.
     public var prometheusPort: Int?
 
+    /// A configuration; what is left nil comes from the environment.
     public init(
         exporters: [MetricExporterChoice]? = nil, reader: PeriodicMetricReader.Configuration? = nil,
         cardinalityLimit: Int = 2000, prometheusPort: Int? = nil

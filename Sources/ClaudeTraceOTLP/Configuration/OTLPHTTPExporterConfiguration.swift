@@ -142,6 +142,7 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
 
 /// Body compression for OTLP/HTTP (`OTEL_EXPORTER_OTLP_COMPRESSION`).
 public enum OTLPCompression: String, Sendable, Hashable, CaseIterable {
+    /// Bodies go uncompressed: the default.
     case none
     /// Gzip, with `Content-Encoding: gzip`, through the system's zlib (found at run time; when
     /// it is missing the body goes uncompressed and a diagnostic says so).

@@ -41,6 +41,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         public var failedSpans = 0
     }
 
+    /// The endpoint, headers, timeout, compression, protocol and retry policy in use.
     public let configuration: OTLPHTTPExporterConfiguration
     /// `User-Agent` of every request: the spec's `OTel-OTLP-Exporter-Swift/<version>`, after our own token.
     public static let userAgent = "\(Resource.sdkName)/\(Resource.sdkVersion) OTel-OTLP-Exporter-Swift/\(Resource.sdkVersion)"
@@ -55,14 +56,20 @@ public final class OTLPHTTPExporter: SpanExporter {
     /// Sockets of our own for `http://`, URLSession for `https://` or behind a proxy.
     private let transport: any HTTPSending
     private let shutdownSignal = ShutdownSignal()
+    /// What the timeout and the waits between attempts are measured on.
+    private let clock: AnyClock
     /// The encoding buffer, kept between exports so its storage is reused.
     private let scratch = Mutex<[UInt8]>([])
     private let counters = Mutex(Statistics())
 
     /// An exporter for `configuration`, by default the one the `OTEL_EXPORTER_OTLP_*`
     /// variables describe. An invalid endpoint is reported, and every export then fails.
-    public init(configuration: OTLPHTTPExporterConfiguration = .fromEnvironment()) {
+    ///
+    /// `clock` measures the timeout, the back-off and `Retry-After` waits; tests pass one they
+    /// advance by hand.
+    public init(configuration: OTLPHTTPExporterConfiguration = .fromEnvironment(), clock: some Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        self.clock = AnyClock(clock)
         encoding = configuration.protocol.encoding
         var headers: [(name: String, value: String)] = []
         for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
@@ -117,7 +124,7 @@ public final class OTLPHTTPExporter: SpanExporter {
             counters.withLock { $0.failedSpans += batch.count }
             return .failure
         }
-        let deadline = configuration.timeout > .zero ? ContinuousClock.now + configuration.timeout : nil
+        let deadline = configuration.timeout > .zero ? clock.now + configuration.timeout : nil
         return await export(batch[...], to: url, deadline: deadline) ? .success : .failure
     }
 
@@ -133,7 +140,7 @@ public final class OTLPHTTPExporter: SpanExporter {
     // MARK: Encoding
 
     /// Sends `spans`, in as many requests as the body size limit needs; true when all arrived.
-    private func export(_ spans: ArraySlice<SpanData>, to url: URL, deadline: ContinuousClock.Instant?) async -> Bool {
+    private func export(_ spans: ArraySlice<SpanData>, to url: URL, deadline: AnyClock.Instant?) async -> Bool {
         guard let body = encode(spans) else {
             guard spans.count > 1 else {
                 Diagnostics.report(.error, component: Self.component, "dropped a span named \"\(spans.first!.name)\": its request body is over the \(configuration.maxRequestBodySize)-byte limit")
@@ -167,7 +174,7 @@ public final class OTLPHTTPExporter: SpanExporter {
             counters.withLock { $0.failedSpans += itemCount }
             return false
         }
-        let deadline = configuration.timeout > .zero ? ContinuousClock.now + configuration.timeout : nil
+        let deadline = configuration.timeout > .zero ? clock.now + configuration.timeout : nil
         let body = configuration.compression == .gzip
             ? Gzip.compress(bytes).map { Body(data: Data($0), gzipped: true) } ?? Body(data: Data(bytes), gzipped: false)
             : Body(data: Data(bytes), gzipped: false)
@@ -206,7 +213,7 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     /// Sends one body, retrying as the policy says; true when the collector accepted it.
     private func deliver(
-        _ body: Body, itemCount spanCount: Int, noun: String, contentType: String, to url: URL, deadline: ContinuousClock.Instant?
+        _ body: Body, itemCount spanCount: Int, noun: String, contentType: String, to url: URL, deadline: AnyClock.Instant?
     ) async -> Bool {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
@@ -224,7 +231,7 @@ public final class OTLPHTTPExporter: SpanExporter {
             if let deadline {
                 // The deadline itself is enforced by `send`; URLSession's own idle timeout only
                 // must not fire first (swift-corelibs-foundation rounds it down to whole seconds).
-                request.timeoutInterval = ((deadline - .now).seconds + 1).rounded(.up)
+                request.timeoutInterval = ((deadline - clock.now).seconds + 1).rounded(.up)
             }
             counters.withLock {
                 $0.requests += 1
@@ -250,7 +257,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 let giveUp: String? =
                     if attempt >= policy.maxAttempts {
                         "gave up after \(attempt) attempts"
-                    } else if let deadline, ContinuousClock.now + wait >= deadline {
+                    } else if let deadline, clock.now + wait >= deadline {
                         "gave up after \(attempt) attempts: the next one, in \(wait.seconds.formatted2) s, would pass the \(configuration.timeout.seconds.formatted2) s export timeout"
                     } else {
                         nil
@@ -259,7 +266,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                     Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason); \(giveUp)")
                     return false
                 }
-                guard await shutdownSignal.sleep(for: wait) else {
+                guard await shutdownSignal.sleep(for: wait, on: clock) else {
                     let why = shutdownSignal.hasFired ? "the exporter shut down" : "the export was cancelled"
                     Diagnostics.report(.error, component: Self.component, "failed to export \(spanCount) \(noun) to \(url.absoluteString): \(reason); \(why) while waiting to retry")
                     return false
@@ -276,13 +283,13 @@ public final class OTLPHTTPExporter: SpanExporter {
     }
 
     /// One request, ended early by the deadline or by shutdown.
-    private func send(_ request: URLRequest, deadline: ContinuousClock.Instant?) async -> Attempt {
-        let transport = self.transport, signal = shutdownSignal
+    private func send(_ request: URLRequest, deadline: AnyClock.Instant?) async -> Attempt {
+        let transport = self.transport, signal = shutdownSignal, clock = self.clock
         return await withTaskGroup(of: Attempt?.self) { group in
             group.addTask { .outcome(await transport.send(request)) }
             if let deadline {
                 group.addTask {
-                    (try? await Task.sleep(until: deadline, clock: .continuous)) == nil ? nil : .timedOut
+                    (try? await clock.sleep(until: deadline)) == nil ? nil : .timedOut
                 }
             }
             group.addTask {

@@ -12,20 +12,23 @@ public final class OTLPMetricExporter: MetricExporter {
     /// `http://localhost:4318/v1/metrics`.
     public static let defaultEndpoint = "http://localhost:4318/v1/metrics"
 
+    /// The endpoint (the full metrics URL), headers, timeout, compression, protocol and retry policy in use.
     public let configuration: OTLPHTTPExporterConfiguration
+    /// The temporality the reader hands points in.
     public let temporality: AggregationTemporality
     private let http: OTLPHTTPExporter
     private let encoding: any OTLPMetricEncoding
 
     /// An exporter for `configuration` (whose ``OTLPHTTPExporterConfiguration/endpoint`` is the
-    /// full metrics URL), by default the one the environment describes.
+    /// full metrics URL), by default the one the environment describes. `clock` measures the
+    /// timeout and the waits between attempts.
     public init(
         configuration: OTLPHTTPExporterConfiguration = OTLPMetricExporter.configurationFromEnvironment(),
-        temporality: AggregationTemporality = .cumulative
+        temporality: AggregationTemporality = .cumulative, clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.configuration = configuration
         self.temporality = temporality
-        http = OTLPHTTPExporter(configuration: configuration)
+        http = OTLPHTTPExporter(configuration: configuration, clock: clock)
         encoding = configuration.protocol.metricEncoding
     }
 

@@ -1,3 +1,4 @@
+import ClaudeTraceCore
 import Synchronization
 
 /// Fires once, at shutdown, and wakes everything waiting on it: an exporter's back-off sleeps
@@ -50,13 +51,14 @@ final class ShutdownSignal: Sendable {
         }
     }
 
-    /// Sleeps for `duration`; returns false (early) when the signal fires or the task is
-    /// cancelled first.
-    func sleep(for duration: Duration) async -> Bool {
+    /// Sleeps for `duration` on `clock`; returns false (early) when the signal fires or the
+    /// task is cancelled first.
+    func sleep(for duration: Duration, on clock: AnyClock) async -> Bool {
         guard duration > .zero else { return !hasFired && !Task.isCancelled }
+        let deadline = clock.now + duration
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                (try? await Task.sleep(for: duration)) != nil
+                (try? await clock.sleep(until: deadline)) != nil
             }
             group.addTask {
                 await self.wait()

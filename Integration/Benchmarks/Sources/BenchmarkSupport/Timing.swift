@@ -13,6 +13,13 @@ public func monotonicNanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
 }
 
+/// Unix epoch nanoseconds (`CLOCK_REALTIME`): timestamps for spans a workload builds by hand.
+public func wallClockNanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+}
+
 /// Nanoseconds per call of `body`, run `count` times after a warm-up of a tenth as many
 /// (indices continue from the warm-up, so the two never share an index).
 public func nanosecondsPerOperation(_ count: Int, warmUp: Int? = nil, _ body: (Int) -> Void) -> Double {

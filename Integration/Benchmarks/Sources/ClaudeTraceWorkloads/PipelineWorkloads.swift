@@ -158,7 +158,7 @@ extension ClaudeTraceBenchmarks {
                 SpanData(
                     name: "w2", context: SpanContext(
                         traceID: provider.idGenerator.makeTraceID(), spanID: provider.idGenerator.makeSpanID(), traceFlags: .sampled),
-                    startTimeNanoseconds: WallClock.nanoseconds(), endTimeNanoseconds: WallClock.nanoseconds() + 1000,
+                    startTimeNanoseconds: wallClockNanoseconds(), endTimeNanoseconds: wallClockNanoseconds() + 1000,
                     attributes: eightAttributes(batch * 512 + index), resource: benchmarkResource, scope: tracer.scope)
             }
             bodies.append(wire.encoding.encode(spans))
