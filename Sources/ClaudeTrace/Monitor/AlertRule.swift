@@ -139,7 +139,3 @@ struct AlertCooldowns: Sendable {
         return true
     }
 }
-
-func percent(_ fraction: Double) -> String {
-    "\(formatFixed(fraction * 100, decimals: 1))%"
-}

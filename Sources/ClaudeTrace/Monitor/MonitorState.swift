@@ -131,7 +131,7 @@ struct MonitorState: Sendable {
             model.cacheCreationTokens &+= call.cacheCreationTokens
             if failedCall {
                 model.errors += 1
-                model.errorsByCategory[ErrorCategories.index(of: call.errorCategory)] += 1
+                model.errorsByCategory[(call.errorCategory ?? .unknown).index] += 1
             } else {
                 model.duration.add(call.durationSeconds)
                 if let ttft = call.timeToFirstToken { model.timeToFirstToken.add(ttft) }
