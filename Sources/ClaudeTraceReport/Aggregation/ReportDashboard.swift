@@ -53,10 +53,13 @@ extension ClaudeCallReport {
         }
         if !topFeatures.isEmpty {
             lines.append("")
-            lines.append(Self.row(["feature", "calls", "cost", "accepted"]))
+            // The acceptance column only when there is feedback to show.
+            let showsFeedback = feedback.total > 0
+            lines.append(Self.row(["feature", "calls", "cost"] + (showsFeedback ? ["accepted"] : [])))
             for feature in topFeatures {
-                let accepted = feature.feedback.acceptanceRate.map(Self.percentWithOneDecimal) ?? "–"
-                lines.append(Self.row([feature.feature, grouped(feature.calls), Self.dollars(feature.costUSD), accepted]))
+                var cells = [feature.feature, grouped(feature.calls), Self.dollars(feature.costUSD)]
+                if showsFeedback { cells.append(feature.feedback.acceptanceRate.map(Self.percentWithOneDecimal) ?? "–") }
+                lines.append(Self.row(cells))
             }
         }
         let users = cost.byUser.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.maximumTopFeatures)
