@@ -35,5 +35,7 @@ struct TimeTests {
         #expect(Duration.milliseconds(1500).seconds == 1.5)
         #expect(Duration.microseconds(2_500).milliseconds == 3)
         #expect(Duration.seconds(-2).milliseconds == -2000)
+        #expect(Duration.milliseconds(1500).wholeNanoseconds == 1_500_000_000)
+        #expect(Duration.seconds(-1).wholeNanoseconds == 0 && Duration.seconds(Int64.max).wholeNanoseconds == .max)
     }
 }

@@ -76,7 +76,7 @@ public struct AlertRule: Sendable {
         self.condition = condition
     }
 
-    var cooldownNanoseconds: UInt64 { cooldown.monitorNanoseconds }
+    var cooldownNanoseconds: UInt64 { cooldown.wholeNanoseconds }
 
     /// Fires when the share of failed calls over the last `minutes` UTC minutes (the current one
     /// included) is above `fraction`, once at least `minimumCalls` calls were seen in them.

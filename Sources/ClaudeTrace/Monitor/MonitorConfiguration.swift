@@ -105,13 +105,3 @@ public struct MonitorConfiguration: Sendable {
         self.limits = limits
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, saturating; negative durations are zero.
-    var monitorNanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole &+ UInt64(max(0, attoseconds) / 1_000_000_000)
-    }
-}

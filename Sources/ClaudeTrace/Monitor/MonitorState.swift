@@ -54,7 +54,7 @@ struct MonitorState: Sendable {
         recentLatency = RecentLatency(windowMinutes: limits.latencyWindowMinutes)
         usage = UsageStats(limits: limits)
         recent = RecentRequests(capacity: limits.recentRequests)
-        alertEvaluationInterval = configuration.alertEvaluationInterval.monitorNanoseconds
+        alertEvaluationInterval = configuration.alertEvaluationInterval.wholeNanoseconds
         for rule in configuration.alertRules { add(rule) }
     }
 
