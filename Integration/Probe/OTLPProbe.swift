@@ -118,7 +118,7 @@ enum OTLPProbe {
         let summary: [String: Any] = [
             "spans": recorder.ended.map(describe),
             "shutdownCompleted": completed,
-            "shutdownSeconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            "shutdownSeconds": elapsed.seconds,
             "exporters": telemetry.exporters.map(describe),
         ]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
@@ -255,7 +255,7 @@ enum OTLPProbe {
         let choices = TelemetryConfiguration().exporters ?? TraceExporterChoice.fromEnvironment() ?? [.otlp()]
         let summary: [String: Any] = [
             "endpoint": otlp.endpoint, "headers": otlp.headers,
-            "timeoutMilliseconds": Int(otlp.timeout.components.seconds * 1000 + otlp.timeout.components.attoseconds / 1_000_000_000_000_000),
+            "timeoutMilliseconds": Int(otlp.timeout.milliseconds),
             "compression": otlp.compression.rawValue, "protocol": otlp.protocol.rawValue,
             "exporters": choices.count,
         ]

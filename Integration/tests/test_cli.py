@@ -120,6 +120,27 @@ def test_report_agrees_with_the_monitor_of_the_same_run(cli, demo):
             assert ours[name] == pytest.approx(duration[name], rel=0.021), (model["model"], name)
 
 
+def test_report_counts_what_the_dashboard_counts(cli, demo):
+    directory, result, snapshot = demo
+    report = json.loads(run(cli, "report", "--json", directory / "traces.jsonl").stdout)
+    cost = snapshot["cost"]
+    assert report["unpricedCalls"] == cost["unknownPriceCalls"] + cost["unpricedCalls"]
+    assert report["unknownPriceCalls"] == cost["unknownPriceCalls"]
+    assert report["streamedCalls"] == snapshot["calls"]["streamed"] > 0
+    assert report["blockedByBudget"] == snapshot["calls"]["blockedByBudget"] == 1
+    retries = snapshot["errors"]["retries"]
+    assert report["retries"] == {"total": retries["totalRetries"], "retriedCalls": retries["retriedCalls"],
+                                 "failedAfterRetries": retries["failedAfterRetries"]}
+    feedback = snapshot["usage"]["feedback"]
+    assert {key: report["feedback"][key] for key in ("accept", "reject", "edit", "retry")} == \
+        {key: feedback[key] for key in ("accept", "reject", "edit", "retry")}
+    text = run(cli, "report", directory / "traces.jsonl").stdout
+    if report["streamedCalls"]:
+        assert f"{snapshot['calls']['streamed']} streamed" in text and f"{snapshot['calls']['streamed']} streamed" in result.stdout
+    assert "1 blocked by budget" in text and "1 blocked by budget" in result.stdout
+    assert f"{retries['totalRetries']} retries" in text
+
+
 def test_find_prints_the_trace_of_a_request_id(cli, demo):
     directory, _, _ = demo
     chat = next(span for span in spans_of(directory / "traces.jsonl") if span["name"].startswith("chat "))

@@ -184,9 +184,3 @@ final class Progress: Sendable {
         if isTerminal { printError("") }
     }
 }
-
-func formatUSD(_ value: Double) -> String {
-    let scaled = Int((value * 10_000).rounded())
-    let fraction = String(scaled % 10_000)
-    return "\(scaled / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
-}

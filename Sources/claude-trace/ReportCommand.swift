@@ -8,11 +8,13 @@ enum ReportCommand: Subcommand {
         usage: claude-trace report [--json] [--since T] [--until T] FILE...
 
         Reads OTLP-JSON Lines files (ours or any OpenTelemetry SDK's; `-` is standard input) and
-        prints calls, errors by category, latency and time-to-first-token percentiles by model,
-        cost by model, user, feature and day, top features and tokens. A Claude call is a span
-        with gen_ai.provider.name (or the older gen_ai.system) = anthropic. Calls without a
-        recorded cost are priced from the pricing table; percentiles are over successful calls,
-        in seconds. A truncated last line is reported, not fatal.
+        prints calls, streamed calls, budget blocks, retries, errors by category, latency and
+        time-to-first-token percentiles by model, cost by model, user, feature and day, top
+        features with their feedback, and tokens: the figures the monitor's dashboard shows, read
+        by the same rules. A Claude call is a span with gen_ai.provider.name (or the older
+        gen_ai.system) = anthropic, in any case. Calls without a recorded cost are priced from
+        the pricing table; a model it lacks shows its cost as unknown. Percentiles are over
+        successful calls, in seconds. A truncated last line is reported, not fatal.
 
         options:
           --json       print one JSON object instead of the dashboard

@@ -58,8 +58,8 @@ struct ClaudeCallAggregatorTests {
 
     @Test("takes the pricing as a parameter")
     func customPricing() {
-        let pricing = ReportPricing { model, call in
-            model == "house-model" ? (call.tokens?.output ?? 0) * 1_000_000 : nil
+        let pricing = ReportPricing { model, tokens in
+            model == "house-model" ? tokens.output * 1_000_000 : nil
         }
         let report = Self.report([
             Self.call(id: 1, Fixture.claudeAttributes(model: "house-model", input: 10, output: 7)),

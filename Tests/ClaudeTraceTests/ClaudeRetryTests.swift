@@ -24,8 +24,9 @@ struct ClaudeRetryTests {
     @Test("the wait honours retry-after-ms, then retry-after seconds, then an HTTP date; else the SDK backoff with jitter")
     func waits() throws {
         let policy = ClaudeRetryPolicy()
-        let now = try #require(ClaudeRetryPolicy.parseHTTPDate("Wed, 21 Oct 2026 07:28:00 GMT"))
-        #expect(now.timeIntervalSince1970 == 1_792_567_680)
+        let seconds = try #require(HTTPDate.secondsSinceEpoch("Wed, 21 Oct 2026 07:28:00 GMT"))
+        #expect(seconds == 1_792_567_680)
+        let now = Date(timeIntervalSince1970: Double(seconds))
         #expect(policy.delay(beforeRetry: 0, headers: ["retry-after-ms": "250", "retry-after": "9"], now: now, random: 0.5) == .milliseconds(250))
         #expect(policy.delay(beforeRetry: 0, headers: ["retry-after-ms": "12.5"], now: now, random: 0) == .microseconds(12_500))
         #expect(policy.delay(beforeRetry: 0, headers: ["retry-after": "3"], now: now, random: 0.5) == .seconds(3))

@@ -40,7 +40,7 @@ struct MonitorCostTests {
         #expect(cost.byDay.first?.unpricedCalls == 1)
     }
 
-    @Test("a hand-made span without a cost is priced by the pricing closure, or counted as unpriced")
+    @Test("a hand-made span without a cost is priced by the pricing closure, else by the standard table, or counted as unpriced")
     func pricingClosure() {
         let priced = makeMonitor(pricing: { span in
             span.attributes["gen_ai.request.model"]?.stringValue == "claude-haiku-4-5" ? 0.002 : nil
@@ -50,10 +50,13 @@ struct MonitorCostTests {
         let cost = priced.snapshot().cost
         #expect(cost.totalUSD == 0.002 && cost.pricedCalls == 1 && cost.unpricedCalls == 1)
 
-        let unpriced = makeMonitor()
-        unpriced.onEnd(claudeSpan(costUSD: nil))
-        #expect(unpriced.snapshot().cost.unpricedCalls == 1)
-        #expect(unpriced.snapshot().cost.totalUSD == 0)
+        // Without a closure the standard table prices the tokens: 1,000 in at $3 and 200 out at
+        // $15 per million; a model the table lacks stays unpriced, never $0.
+        let standard = makeMonitor()
+        standard.onEnd(claudeSpan(model: "claude-sonnet-4-6", costUSD: nil))
+        standard.onEnd(claudeSpan(model: "my-model", costUSD: nil))
+        #expect(standard.snapshot().cost.unpricedCalls == 1)
+        #expect(standard.snapshot().cost.totalUSD == 0.006)
     }
 
     @Test("the exact picodollar cost is preferred over the double")

@@ -43,7 +43,8 @@ struct MonitorRequestLogTests {
             user: "u-7", feature: "triage", costUSD: 0.0123, inputTokens: 100, outputTokens: 50, cacheReadTokens: 900,
             cacheCreationTokens: 30, duration: 1.25, ttft: 0.3, retries: 1, requestID: "r-1", anthropicRequestID: "req_01",
             start: TestClock.midnight + 1_500_000_000, traceID: trace))
-        monitor.onEnd(claudeSpan(costUSD: nil, errorCategory: "rate_limit", statusCode: 429, retries: 2, requestID: "r-2"))
+        monitor.onEnd(claudeSpan(
+            model: "claude-unreleased-9", costUSD: nil, errorCategory: "rate_limit", statusCode: 429, retries: 2, requestID: "r-2"))
         monitor.onEnd(SpanData(
             name: "GET /", context: SpanContext(traceID: trace, spanID: SpanID(5)), startTimeNanoseconds: 0, endTimeNanoseconds: 1))
         await monitor.forceFlush()

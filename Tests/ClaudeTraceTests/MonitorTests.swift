@@ -158,13 +158,13 @@ struct MonitorTests {
             user: "u-9", feature: "triage", costUSD: 0.25, inputTokens: 10, outputTokens: 20, cacheReadTokens: 30,
             cacheCreationTokens: 40, duration: 2, ttft: 0.5, errorCategory: "overloaded", statusCode: 529, retries: 2,
             requestID: "r-1", anthropicRequestID: "req_9")
-        let call = try #require(ClaudeCall(span, forLog: true))
+        let call = try #require(ClaudeCall(span, readsDetails: true))
         #expect(call.model == "claude-sonnet-4-6")
         #expect(call.userID == "u-9" && call.feature == "triage")
-        #expect(call.requestID == "r-1" && call.anthropicRequestID == "req_9")
+        #expect(call.requestID == "r-1" && call.serverRequestID == "req_9")
         #expect(call.totalInputTokens == 80 && call.uncachedInputTokens == 10)
         #expect(call.outputTokens == 20 && call.cacheReadTokens == 30 && call.cacheCreationTokens == 40)
         #expect(call.timeToFirstToken == 0.5 && call.costUSD == 0.25 && call.retries == 2 && call.statusCode == 529)
-        #expect(call.errorCategory == "overloaded" && call.errorType == "overloaded" && call.isError)
+        #expect(call.errorCategory == .overloaded && call.errorType == "overloaded" && call.isError)
     }
 }

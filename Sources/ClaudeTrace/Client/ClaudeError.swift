@@ -1,37 +1,3 @@
-/// What kind of failure a call met: the `claude.error.category` span attribute.
-public enum ClaudeErrorCategory: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// 429, or `rate_limit_error`.
-    case rateLimit = "rate_limit"
-    /// 529, or `overloaded_error` (also inside a stream).
-    case overloaded
-    /// Another 5xx, or `api_error`.
-    case serverError = "server_error"
-    /// 408, 504, `timeout_error`, or no answer within the client's timeout.
-    case timeout
-    /// No response: refused, reset, DNS, or a connection that broke mid-answer.
-    case connection
-    /// Another 400, 413 or 422.
-    case invalidRequest = "invalid_request"
-    /// A 400 saying the prompt is too long or exceeds the context window.
-    case contextTooLong = "context_too_long"
-    /// 401: a missing or bad key.
-    case authError = "auth_error"
-    /// 403.
-    case permission
-    /// 404: an unknown model or path.
-    case notFound = "not_found"
-    /// A content-filtering error.
-    case contentFilter = "content_filter"
-    /// Blocked before sending by the monitor's budget.
-    case budgetExceeded = "budget_exceeded"
-    /// The task was cancelled.
-    case cancelled
-    /// Anything else (e.g. 402 billing, a malformed answer).
-    case unknown
-
-    public var description: String { rawValue }
-}
-
 /// A failed Claude call.
 ///
 /// Carries everything needed to act on it without a debugger: our ``category``, the HTTP

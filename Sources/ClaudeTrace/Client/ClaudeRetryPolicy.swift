@@ -68,35 +68,12 @@ public struct ClaudeRetryPolicy: Sendable, Hashable {
         }
         guard let text = headers["retry-after"]?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(text) { return positive(seconds) }
-        guard let date = parseHTTPDate(text) else { return nil }
-        return positive(date.timeIntervalSince(now))
+        guard let date = HTTPDate.secondsSinceEpoch(text) else { return nil }
+        return positive(Double(date) - now.timeIntervalSince1970)
     }
 
     private static func positive(_ seconds: Double) -> Duration? {
         guard seconds.isFinite, seconds > 0 else { return nil }
         return .nanoseconds(Int64((min(seconds, 4_294_967) * 1e9).rounded()))
-    }
-
-    /// Parses an IMF-fixdate, `Wed, 21 Oct 2015 07:28:00 GMT` (RFC 9110 §5.6.7), the form servers
-    /// send.
-    static func parseHTTPDate(_ text: String) -> Date? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
-              let day = Int(parts[1]), let year = Int(parts[3]),
-              let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-                .firstIndex(of: String(parts[2])).map({ $0 + 1 })
-        else { return nil }
-        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]),
-              (0...60).contains(clock[2]) else { return nil }
-        // Days from the civil date (Howard Hinnant's algorithm), then seconds.
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        let seconds = days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }

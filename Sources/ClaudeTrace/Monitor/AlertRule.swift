@@ -76,7 +76,7 @@ public struct AlertRule: Sendable {
         self.condition = condition
     }
 
-    var cooldownNanoseconds: UInt64 { cooldown.monitorNanoseconds }
+    var cooldownNanoseconds: UInt64 { cooldown.wholeNanoseconds }
 
     /// Fires when the share of failed calls over the last `minutes` UTC minutes (the current one
     /// included) is above `fraction`, once at least `minimumCalls` calls were seen in them.
@@ -138,8 +138,4 @@ struct AlertCooldowns: Sendable {
         lastFired[rule.name] = now
         return true
     }
-}
-
-func percent(_ fraction: Double) -> String {
-    "\(formatFixed(fraction * 100, decimals: 1))%"
 }

@@ -109,23 +109,3 @@ private func trimTrailing(_ text: String) -> String {
 private func seconds(_ value: Double) -> String {
     value < 1 ? "\(formatFixed(value * 1000, decimals: 0))ms" : "\(formatFixed(value, decimals: 3, trimTo: 3))s"
 }
-
-/// `1,234,567`
-private func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-        result.append(character)
-    }
-    return value < 0 ? "-" + result : result
-}
-
-/// `950`, `12.3k`, `4.5M`
-private func compact(_ value: Int) -> String {
-    let magnitude = Double(value)
-    if magnitude >= 1_000_000_000 { return "\(formatFixed(magnitude / 1_000_000_000, decimals: 1))G" }
-    if magnitude >= 1_000_000 { return "\(formatFixed(magnitude / 1_000_000, decimals: 1))M" }
-    if magnitude >= 1_000 { return "\(formatFixed(magnitude / 1_000, decimals: 1))k" }
-    return String(value)
-}

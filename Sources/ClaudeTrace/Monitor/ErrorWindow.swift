@@ -1,31 +1,10 @@
-/// The error categories of `claude.error.category` (reference/claude-spans.md), as fixed
-/// counter slots; a category outside the list counts as `unknown`.
-enum ErrorCategories {
-    static let names = [
-        "rate_limit", "overloaded", "server_error", "timeout", "connection", "invalid_request",
-        "context_too_long", "auth_error", "permission", "not_found", "content_filter",
-        "budget_exceeded", "cancelled", "unknown",
-    ]
-    static var count: Int { names.count }
-    static let unknownIndex = names.count - 1
-
-    /// Categories whose failure the client retries: a final failure with one of them means the
-    /// client gave up after its retries.
-    static let retryable: Set<String> = ["rate_limit", "overloaded", "server_error", "timeout", "connection"]
-
-    static func index(of category: String?) -> Int {
-        guard let category else { return unknownIndex }
-        return names.firstIndex(of: category) ?? unknownIndex
-    }
-}
-
 /// Failures, retries and the per-minute error rate. The minute series is a ring of
 /// ``MonitorLimits/minuteHorizon`` minutes (60 by default); older minutes are forgotten.
 struct ErrorStats: Sendable {
     /// Retry-count buckets: 0, 1, 2, 3, 4, 5 or more.
     static let retryBuckets = 6
 
-    var byCategory = [Int](repeating: 0, count: ErrorCategories.count)
+    var byCategory = [Int](repeating: 0, count: ClaudeErrorCategory.allCases.count)
     var retriesPerCall = [Int](repeating: 0, count: retryBuckets)
     var totalRetries = 0
     var retriedCalls = 0
@@ -43,11 +22,9 @@ struct ErrorStats: Sendable {
         totalRetries += retries
         if retries > 0 { retriedCalls += 1 }
         let failed = call.isError
-        if failed {
-            byCategory[ErrorCategories.index(of: call.errorCategory)] += 1
-            if retries > 0 || call.errorCategory.map(ErrorCategories.retryable.contains) == true {
-                failedAfterRetries += 1
-            }
+        if let category = call.errorCategory {
+            byCategory[category.index] += 1
+            if call.failedAfterRetries { failedAfterRetries += 1 }
         }
         minutes.update(minute) { tally in
             tally.calls += 1

@@ -9,7 +9,7 @@ struct ModelStats: Sendable {
     var outputTokens: Int64 = 0
     var cacheReadTokens: Int64 = 0
     var cacheCreationTokens: Int64 = 0
-    var errorsByCategory = [Int](repeating: 0, count: ErrorCategories.count)
+    var errorsByCategory = [Int](repeating: 0, count: ClaudeErrorCategory.allCases.count)
     var duration = QuantileSketch()
     var timeToFirstToken = QuantileSketch()
 }

@@ -74,9 +74,10 @@ public struct MonitorConfiguration: Sendable {
     public var alertLog: LogDestination?
     /// One JSON line per Claude call; `nil` (the default) writes none.
     public var requestLog: RequestLogConfiguration?
-    /// Prices a Claude span that carries neither `claude.cost.usd` nor
-    /// `claude.cost.price_unknown` (a span an app made by hand), in USD; nil when it cannot.
-    /// Without it such spans count as unpriced.
+    /// Prices a Claude span that carries tokens but neither `claude.cost.usd` nor
+    /// `claude.cost.price_unknown` (a span an app or another SDK made), in USD; nil when it
+    /// cannot (the call then counts as unpriced). Without it the standard pricing table
+    /// (`ClaudePricing.standard`) prices the span's tokens, as `claude-trace report` does.
     public var pricing: (@Sendable (SpanData) -> Double?)?
     /// Unix epoch nanoseconds now: decides the UTC minute, hour and day of each call, budget
     /// roll-over and alert cooldowns. Tests pass a clock they advance.
@@ -108,15 +109,5 @@ public struct MonitorConfiguration: Sendable {
         self.alertEvaluationInterval = alertEvaluationInterval
         self.limits = limits
         self.metrics = metrics
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating; negative durations are zero.
-    var monitorNanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole &+ UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 }

@@ -19,20 +19,10 @@ final class MonitorCore: Sendable {
     /// The hot path: parse, price, one locked update; log line and alerts to the outbox.
     @inline(__always)
     func record(_ span: SpanData) {
-        guard let call = ClaudeCall(span, forLog: requestLog != nil, readContent: requestLog?.includeContent ?? false) else { return }
-        let price: CallPrice
-        if call.wasBlockedByBudget {
-            price = .notSent
-        } else if let picodollars = call.costPicodollars {
-            price = .priced(Nanodollars.from(picodollars: picodollars))
-        } else if let usd = call.costUSD {
-            price = .priced(Nanodollars.from(usd: usd))
-        } else if call.priceUnknown {
-            price = .unknown
-        } else if let pricing = configuration.pricing, let usd = pricing(span) {
-            price = .priced(Nanodollars.from(usd: usd))
-        } else {
-            price = .unpriced
+        guard let call = ClaudeCall(span, readsDetails: requestLog != nil, readsContent: requestLog?.includeContent ?? false) else { return }
+        let price = CallPrice(of: call) { call in
+            if let pricing = configuration.pricing { return pricing(span).map(Nanodollars.from(usd:)) }
+            return ClaudePricing.standard.picodollars(for: call).map(Nanodollars.from(picodollars:))
         }
         let now = configuration.clock()
         let outcome = state.withLock { $0.record(call, price: price, context: span.context, now: now) }
@@ -130,16 +120,16 @@ final class MonitorCore: Sendable {
     static func logRecord(_ call: ClaudeCall, span: SpanData, price: CallPrice, includeContent: Bool) -> RequestLogRecord {
         var error: String?
         if case .error(let description) = span.status { error = description ?? call.errorType ?? "error" }
-        else if call.isError { error = call.errorType ?? call.errorCategory }
+        else if call.isError { error = call.errorType ?? call.errorCategory?.rawValue }
         return RequestLogRecord(
             requestID: call.requestID, startNanoseconds: span.startTimeNanoseconds, traceID: span.context.traceID,
             spanID: span.context.spanID, model: call.model, userID: call.userID, feature: call.feature,
             uncachedInputTokens: call.uncachedInputTokens, outputTokens: call.outputTokens,
             cacheReadTokens: call.cacheReadTokens, cacheCreationTokens: call.cacheCreationTokens,
             durationSeconds: call.durationSeconds, timeToFirstToken: call.timeToFirstToken, statusCode: call.statusCode,
-            error: error, errorCategory: call.errorCategory, retries: call.retries,
-            costUSD: price.nanos.map(Nanodollars.usd) ?? (price == .notSent ? 0 : nil),
-            priceUnknown: price == .unknown, anthropicRequestID: call.anthropicRequestID,
+            error: error, errorCategory: call.errorCategory?.rawValue, retries: call.retries,
+            costUSD: price.nanos.map(Nanodollars.usd) ?? (price == .free ? 0 : nil),
+            priceUnknown: price == .unknown, anthropicRequestID: call.serverRequestID,
             system: includeContent ? call.systemInstructions : nil, prompt: includeContent ? call.inputMessages : nil,
             reply: includeContent ? call.outputMessages : nil, includeContent: includeContent)
     }

@@ -130,7 +130,7 @@ extension MonitorState {
 
     /// Non-zero category counters, largest first.
     private static func namedCounts(_ counters: [Int]) -> [NamedCount] {
-        largestFirst(zip(ErrorCategories.names, counters).filter { $0.1 > 0 }.map { NamedCount(name: $0.0, count: $0.1) }, limit: .max) {
+        largestFirst(zip(ClaudeErrorCategory.allCases.map(\.rawValue), counters).filter { $0.1 > 0 }.map { NamedCount(name: $0.0, count: $0.1) }, limit: .max) {
             (Double($0.count), 0, $0.name)
         }
     }

@@ -54,7 +54,7 @@ struct MonitorState: Sendable {
         recentLatency = RecentLatency(windowMinutes: limits.latencyWindowMinutes)
         usage = UsageStats(limits: limits)
         recent = RecentRequests(capacity: limits.recentRequests)
-        alertEvaluationInterval = configuration.alertEvaluationInterval.monitorNanoseconds
+        alertEvaluationInterval = configuration.alertEvaluationInterval.wholeNanoseconds
         for rule in configuration.alertRules { add(rule) }
     }
 
@@ -131,7 +131,7 @@ struct MonitorState: Sendable {
             model.cacheCreationTokens &+= call.cacheCreationTokens
             if failedCall {
                 model.errors += 1
-                model.errorsByCategory[ErrorCategories.index(of: call.errorCategory)] += 1
+                model.errorsByCategory[(call.errorCategory ?? .unknown).index] += 1
             } else {
                 model.duration.add(call.durationSeconds)
                 if let ttft = call.timeToFirstToken { model.timeToFirstToken.add(ttft) }

@@ -28,7 +28,7 @@ struct FeatureStats: Sendable {
 }
 
 extension FeedbackCounts {
-    mutating func add(_ action: FeedbackAction) {
+    package mutating func add(_ action: FeedbackAction) {
         switch action {
         case .accept: accept += 1
         case .reject: reject += 1

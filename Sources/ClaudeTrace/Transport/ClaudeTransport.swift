@@ -132,17 +132,3 @@ public struct ClaudeHTTPResponse: Sendable {
         self.init(status: status, headers: headers, body: body)
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a double.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-
-    /// The duration in whole milliseconds, rounded.
-    var milliseconds: Int64 {
-        let (whole, attoseconds) = components
-        return whole * 1000 + Int64((Double(attoseconds) / 1e15).rounded())
-    }
-}

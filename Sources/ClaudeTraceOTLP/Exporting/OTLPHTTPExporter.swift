@@ -320,13 +320,6 @@ public final class OTLPHTTPExporter: SpanExporter {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
 extension Double {
     /// Two decimals, for messages.
     var formatted2: String { String((self * 100).rounded() / 100) }

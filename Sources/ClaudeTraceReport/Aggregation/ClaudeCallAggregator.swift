@@ -10,13 +10,14 @@ import ClaudeTrace
 /// print(aggregator.report(file: summary).dashboard())
 /// ```
 ///
-/// A Claude call is a span whose `gen_ai.provider.name` (or the older `gen_ai.system`) is
-/// `anthropic` and whose operation is `chat` (or unnamed), and which started inside
-/// ``timeRange``. Its cost is `claude.cost.usd` when the span has it; otherwise, when the
-/// writer did not mark the price unknown
-/// (`claude.cost.price_unknown`), the span's tokens priced by ``pricing`` (the prompt's cached
-/// tokens at their cache rates, never at the input rate). A call with tokens and no price
-/// counts in `unpricedCalls`; a call without tokens costs nothing.
+/// A span counts as the monitor counts it, read by the same code: a Claude call is a span
+/// whose `gen_ai.provider.name` (or the older `gen_ai.system`) is `anthropic` in any case and
+/// whose operation is `chat` (or unnamed), and which started inside ``timeRange``. Its cost is
+/// `claude.cost.picodollars`, else `claude.cost.usd`; otherwise, when the writer did not mark
+/// the price unknown (`claude.cost.price_unknown`), the span's tokens priced by ``pricing``
+/// (the prompt's cached tokens at their cache rates, never at the input rate). A call with
+/// tokens and no price counts in `unpricedCalls`; a call without tokens, or blocked by a
+/// budget, costs nothing. The monitor's `claude.feedback` spans count as feedback.
 public struct ClaudeCallAggregator: Sendable {
     /// Prices calls whose spans carry tokens but no `claude.cost.usd`.
     public var pricing: ReportPricing
@@ -26,6 +27,13 @@ public struct ClaudeCallAggregator: Sendable {
     private var calls = 0
     private var errors: [String: Int] = [:]
     private var unpricedCalls = 0
+    private var unknownPriceCalls = 0
+    private var streamedCalls = 0
+    private var blockedByBudget = 0
+    private var retries = ClaudeCallReport.Retries()
+    private var feedback = FeedbackCounts()
+    private var feedbackByFeature: [String: FeedbackCounts] = [:]
+    private var unpricedByModel: [String: Int] = [:]
     private var totalCost: Int64 = 0
     private var costByModel: [String: Int64] = [:]
     private var costByUser: [String: Int64] = [:]
@@ -41,6 +49,8 @@ public struct ClaudeCallAggregator: Sendable {
 
     static let noModel = "(unknown)"
     static let noValue = "(none)"
+    /// The feature of feedback whose call the monitor did not know (as the monitor names it).
+    static let unknownFeature = "(unknown)"
 
     /// - Parameters:
     ///   - pricing: prices calls that carry tokens but no recorded cost; ``ReportPricing/standard``
@@ -51,14 +61,20 @@ public struct ClaudeCallAggregator: Sendable {
         self.timeRange = timeRange
     }
 
-    /// Counts `span` if it is a Claude call in the time range; ignores it otherwise.
+    /// Counts `span` if it is a Claude call or the monitor's feedback in the time range;
+    /// ignores it otherwise.
     public mutating func add(_ span: SpanData) {
-        guard timeRange.contains(span.startTimeNanoseconds), let call = RecordedClaudeCall(span: span) else { return }
-        add(call)
+        guard timeRange.contains(span.startTimeNanoseconds) else { return }
+        // Decoded spans' keys are fresh strings: the shared key cache would only fill with copies.
+        if let call = ClaudeCall(span, learnsKeys: false) {
+            add(call)
+        } else if let given = ClaudeFeedback(span) {
+            feedback.add(given.action)
+            feedbackByFeature[given.feature ?? Self.unknownFeature, default: FeedbackCounts()].add(given.action)
+        }
     }
 
-    /// Counts one call (already known to be in the time range).
-    public mutating func add(_ call: RecordedClaudeCall) {
+    private mutating func add(_ call: ClaudeCall) {
         calls += 1
         let model = call.model ?? Self.noModel
         let feature = call.feature ?? Self.noValue
@@ -66,12 +82,19 @@ public struct ClaudeCallAggregator: Sendable {
         callsByFeature[feature, default: 0] += 1
         firstCall = min(firstCall ?? .max, call.startTimeNanoseconds)
         lastCall = max(lastCall ?? 0, call.startTimeNanoseconds)
-        if let category = call.errorCategory { errors[category, default: 0] += 1 }
-        if let counts = call.tokens { tokens += counts }
+        if let category = call.errorCategory { errors[category.rawValue, default: 0] += 1 }
+        tokens += ClaudeTokenCounts(call)
+        if call.isStreamed { streamedCalls += 1 }
+        if call.wasBlockedByBudget { blockedByBudget += 1 }
+        retries.add(call)
 
-        let cost = CallCost(of: call, pricing: pricing)
-        if cost == .unpriced { unpricedCalls += 1 }
-        let amount = cost.nanodollars
+        let price = pricing.price(of: call)
+        if price.isUnpriced {
+            unpricedCalls += 1
+            unpricedByModel[model, default: 0] += 1
+        }
+        if price == .unknown { unknownPriceCalls += 1 }
+        let amount = price.nanos ?? 0
         totalCost = Self.adding(totalCost, amount)
         costByModel[model] = Self.adding(costByModel[model] ?? 0, amount)
         costByUser[call.userID ?? Self.noValue] = Self.adding(costByUser[call.userID ?? Self.noValue] ?? 0, amount)
@@ -81,7 +104,7 @@ public struct ClaudeCallAggregator: Sendable {
 
         guard !call.isError else { return }
         latency[model, default: QuantileSketch()].add(call.durationSeconds)
-        if let seconds = call.timeToFirstChunk, seconds.isFinite, seconds >= 0 {
+        if let seconds = call.timeToFirstToken, seconds.isFinite, seconds >= 0 {
             timeToFirstChunk[model, default: QuantileSketch()].add(seconds)
         }
     }
@@ -92,6 +115,17 @@ public struct ClaudeCallAggregator: Sendable {
         calls += other.calls
         errors.merge(other.errors, uniquingKeysWith: +)
         unpricedCalls += other.unpricedCalls
+        unknownPriceCalls += other.unknownPriceCalls
+        streamedCalls += other.streamedCalls
+        blockedByBudget += other.blockedByBudget
+        retries.merge(other.retries)
+        feedback.merge(other.feedback)
+        feedbackByFeature.merge(other.feedbackByFeature) { mine, theirs in
+            var sum = mine
+            sum.merge(theirs)
+            return sum
+        }
+        unpricedByModel.merge(other.unpricedByModel, uniquingKeysWith: +)
         totalCost = Self.adding(totalCost, other.totalCost)
         costByModel.merge(other.costByModel, uniquingKeysWith: Self.adding)
         costByUser.merge(other.costByUser, uniquingKeysWith: Self.adding)
@@ -113,23 +147,27 @@ public struct ClaudeCallAggregator: Sendable {
         for (day, amount) in costByDay {
             byDay[UTCTime.dateString(day: day)] = Nanodollars.usd(amount)
         }
-        let features = callsByFeature.keys.sorted { a, b in
+        let features = Set(callsByFeature.keys).union(feedbackByFeature.keys).sorted { a, b in
             let (costA, costB) = (costByFeature[a] ?? 0, costByFeature[b] ?? 0)
             if costA != costB { return costA > costB }
-            if callsByFeature[a] != callsByFeature[b] { return callsByFeature[a]! > callsByFeature[b]! }
+            let (callsA, callsB) = (callsByFeature[a] ?? 0, callsByFeature[b] ?? 0)
+            if callsA != callsB { return callsA > callsB }
             return a < b
         }
         let topFeatures = features.prefix(ClaudeCallReport.maximumTopFeatures).map { feature in
             ClaudeCallReport.FeatureUsage(
-                feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Nanodollars.usd(costByFeature[feature] ?? 0))
+                feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Nanodollars.usd(costByFeature[feature] ?? 0),
+                feedback: feedbackByFeature[feature] ?? FeedbackCounts())
         }
         return ClaudeCallReport(
-            calls: calls, errors: errors, unpricedCalls: unpricedCalls,
+            calls: calls, errors: errors, unpricedCalls: unpricedCalls, unknownPriceCalls: unknownPriceCalls,
+            streamedCalls: streamedCalls, blockedByBudget: blockedByBudget, retries: retries, feedback: feedback,
             cost: ClaudeCallReport.CostBreakdown(
                 totalNanodollars: totalCost, byModel: usd(costByModel), byUser: usd(costByUser),
                 byFeature: usd(costByFeature), byDay: byDay),
             tokens: tokens, latency: latency.compactMapValues(Percentiles.init),
             timeToFirstChunk: timeToFirstChunk.compactMapValues(Percentiles.init), callsByModel: callsByModel,
+            unpricedCallsByModel: unpricedByModel,
             topFeatures: Array(topFeatures),
             timeRange: ClaudeCallReport.TimeWindow(
                 since: timeRange.since.map(ReportTimeRange.format), until: timeRange.until.map(ReportTimeRange.format),

@@ -10,10 +10,24 @@ import Foundation
 public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// Claude calls counted (in the time range).
     public var calls: Int
-    /// Failed calls by category (see ``RecordedClaudeCall/errorCategory(of:)``).
+    /// Failed calls by category (`claude.error.category`, or for other SDKs' spans the category
+    /// their `error.type` names; `unknown` otherwise), as the monitor counts them.
     public var errors: [String: Int]
-    /// Calls that used tokens but whose price is unknown: their cost is not in ``cost``.
+    /// Calls that used tokens but whose price is unknown: their cost is not in ``cost``. The
+    /// monitor's dashboard splits them into "unknown price" (``unknownPriceCalls``) and
+    /// "without a cost" (the rest).
     public var unpricedCalls: Int
+    /// The part of ``unpricedCalls`` whose writer marked the price unknown
+    /// (`claude.cost.price_unknown`: the client did not know the model).
+    public var unknownPriceCalls: Int
+    /// Calls whose reply was streamed (they record a time to first chunk).
+    public var streamedCalls: Int
+    /// Calls a budget blocked before they were sent (category `budget_exceeded`).
+    public var blockedByBudget: Int
+    /// What the client's retries did.
+    public var retries: Retries
+    /// What users did with the answers: the monitor's `claude.feedback` spans.
+    public var feedback: FeedbackCounts
     public var cost: CostBreakdown
     /// Tokens of every call, failed ones included (see ``ClaudeTokenCounts`` for what each counts).
     public var tokens: ClaudeTokenCounts
@@ -23,6 +37,8 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     public var timeToFirstChunk: [String: Percentiles]
     /// Calls by model.
     public var callsByModel: [String: Int]
+    /// Unpriced calls by model (a model missing here has every call priced).
+    public var unpricedCallsByModel: [String: Int]
     /// The features that cost most (then called most), at most ``maximumTopFeatures``.
     public var topFeatures: [FeatureUsage]
     /// The start times the report covers.
@@ -34,14 +50,21 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     public static let maximumTopFeatures = 10
 
     public init(
-        calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, cost: CostBreakdown = CostBreakdown(),
-        tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Percentiles] = [:],
-        timeToFirstChunk: [String: Percentiles] = [:], callsByModel: [String: Int] = [:],
+        calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, unknownPriceCalls: Int = 0,
+        streamedCalls: Int = 0, blockedByBudget: Int = 0, retries: Retries = Retries(), feedback: FeedbackCounts = FeedbackCounts(),
+        cost: CostBreakdown = CostBreakdown(), tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Percentiles] = [:],
+        timeToFirstChunk: [String: Percentiles] = [:], callsByModel: [String: Int] = [:], unpricedCallsByModel: [String: Int] = [:],
         topFeatures: [FeatureUsage] = [], timeRange: TimeWindow = TimeWindow(), file: FileSection = FileSection()
     ) {
         self.calls = calls
         self.errors = errors
         self.unpricedCalls = unpricedCalls
+        self.unknownPriceCalls = unknownPriceCalls
+        self.streamedCalls = streamedCalls
+        self.blockedByBudget = blockedByBudget
+        self.retries = retries
+        self.feedback = feedback
+        self.unpricedCallsByModel = unpricedCallsByModel
         self.cost = cost
         self.tokens = tokens
         self.latency = latency
@@ -88,11 +111,44 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         public var feature: String
         public var calls: Int
         public var costUSD: Double
+        /// Feedback on this feature's answers.
+        public var feedback: FeedbackCounts
 
-        public init(feature: String, calls: Int, costUSD: Double) {
+        public init(feature: String, calls: Int, costUSD: Double, feedback: FeedbackCounts = FeedbackCounts()) {
             self.feature = feature
             self.calls = calls
             self.costUSD = costUSD
+            self.feedback = feedback
+        }
+    }
+
+    /// What the client's retries did (`claude.retries` and the error category).
+    public struct Retries: Hashable, Sendable, Codable {
+        /// Retries over all calls.
+        public var total: Int
+        /// Calls retried at least once.
+        public var retriedCalls: Int
+        /// Calls that failed in the end after retrying, or with a category the client retries
+        /// (rate limit, overloaded, server error, timeout, connection): the client gave up.
+        public var failedAfterRetries: Int
+
+        public init(total: Int = 0, retriedCalls: Int = 0, failedAfterRetries: Int = 0) {
+            self.total = total
+            self.retriedCalls = retriedCalls
+            self.failedAfterRetries = failedAfterRetries
+        }
+
+        mutating func add(_ call: ClaudeCall) {
+            let count = Int(clamping: max(0, call.retries))
+            total += count
+            if count > 0 { retriedCalls += 1 }
+            if call.failedAfterRetries { failedAfterRetries += 1 }
+        }
+
+        mutating func merge(_ other: Retries) {
+            total += other.total
+            retriedCalls += other.retriedCalls
+            failedAfterRetries += other.failedAfterRetries
         }
     }
 
@@ -145,5 +201,14 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension FeedbackCounts {
+    mutating func merge(_ other: FeedbackCounts) {
+        accept += other.accept
+        reject += other.reject
+        edit += other.edit
+        retry += other.retry
     }
 }

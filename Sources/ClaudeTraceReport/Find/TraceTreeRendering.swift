@@ -40,20 +40,20 @@ extension TraceTree {
     /// The span's key attributes, as at most two `key=value` lines.
     static func details(of span: SpanData, isTop: Bool, pricing: ReportPricing) -> [String] {
         var lines: [String] = []
-        if let call = RecordedClaudeCall(span: span) {
+        if let call = ClaudeCall(span, readsDetails: true, learnsKeys: false) {
             var usage: [String] = []
             if let model = call.model { usage.append("model=\(model)") }
-            if let tokens = call.tokens {
-                usage.append("tokens in=\(tokens.input) out=\(tokens.output) cache_read=\(tokens.cacheRead) cache_write=\(tokens.cacheCreation)")
+            if call.hasTokens {
+                usage.append("tokens in=\(call.uncachedInputTokens) out=\(call.outputTokens) cache_read=\(call.cacheReadTokens) cache_write=\(call.cacheCreationTokens)")
             }
-            switch (CallCost(of: call, pricing: pricing), call.recordedCostNanodollars) {
-            case (.priced(let cost), .some): usage.append("cost=\(ClaudeCallReport.dollars(Nanodollars.usd(cost)))")
-            case (.priced(let cost), nil): usage.append("cost=\(ClaudeCallReport.dollars(Nanodollars.usd(cost))) (priced here)")
-            case (.unpriced, _): usage.append("cost=unknown")
-            case (.free, _): break
+            let recorded = call.costPicodollars != nil || call.costUSD != nil
+            switch pricing.price(of: call) {
+            case .priced(let cost): usage.append("cost=\(ClaudeCallReport.dollars(Nanodollars.usd(cost)))\(recorded ? "" : " (priced here)")")
+            case .unknown, .unpriced: usage.append("cost=unknown")
+            case .free: break
             }
-            if let ttft = call.timeToFirstChunk { usage.append("ttft=\(seconds(ttft))") }
-            if let category = call.errorCategory { usage.append("error.category=\(category)") }
+            if let ttft = call.timeToFirstToken { usage.append("ttft=\(seconds(ttft))") }
+            if let category = call.errorCategory { usage.append("error.category=\(category.rawValue)") }
             if let user = call.userID { usage.append("user.id=\(user)") }
             if let feature = call.feature { usage.append("claude.feature=\(feature)") }
             if !usage.isEmpty { lines.append(usage.joined(separator: " ")) }

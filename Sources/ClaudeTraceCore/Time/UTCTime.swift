@@ -2,17 +2,17 @@
 /// dates to day numbers and back, and ISO 8601 text for timestamps. Integer arithmetic only
 /// (Howard Hinnant's `days_from_civil`/`civil_from_days`,
 /// http://howardhinnant.github.io/date_algorithms.html; no time zones, no leap seconds: Unix time
-/// has none), so it is cheap enough for the monitor's hot path. The monitor and the report
-/// reader (`package` access) share it.
+/// has none), so it is cheap enough for the monitor's hot path. The monitor, the report reader
+/// and the HTTP-date parser (``HTTPDate``) share it.
 package enum UTCTime {
     package static let nanosecondsPerMinute: UInt64 = 60_000_000_000
     package static let nanosecondsPerHour: UInt64 = 3_600_000_000_000
     package static let nanosecondsPerDay: UInt64 = 86_400_000_000_000
 
     /// Minutes since the epoch.
-    @inline(__always) static func minute(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerMinute) }
+    @inline(__always) package static func minute(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerMinute) }
     /// Hours since the epoch.
-    @inline(__always) static func hour(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerHour) }
+    @inline(__always) package static func hour(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerHour) }
     /// Days since the epoch (the UTC day number).
     @inline(__always) package static func day(_ nanoseconds: UInt64) -> Int64 { Int64(nanoseconds / nanosecondsPerDay) }
 
@@ -51,12 +51,12 @@ package enum UTCTime {
     }
 
     /// `2026-11-10T13:00:00Z`: the start of an hour number.
-    static func hourString(hour: Int64) -> String {
+    package static func hourString(hour: Int64) -> String {
         "\(dateString(day: floorDivide(hour, 24)))T\(pad(hour - floorDivide(hour, 24) * 24, 2)):00:00Z"
     }
 
     /// `2026-11-10T13:07:00Z`: the start of a minute number.
-    static func minuteString(minute: Int64) -> String {
+    package static func minuteString(minute: Int64) -> String {
         let hour = floorDivide(minute, 60)
         let day = floorDivide(hour, 24)
         return "\(dateString(day: day))T\(pad(hour - day * 24, 2)):\(pad(minute - hour * 60, 2)):00Z"
