@@ -68,13 +68,13 @@ enum DemoCommand: Subcommand {
         }
         let telemetry = try Telemetry.bootstrap(
             serviceName: environment.string("OTEL_SERVICE_NAME") == nil ? "claude-trace-demo" : nil,
-            exporters: exporters, processors: [monitor], metrics: metrics)
+            exporters: exporters, monitor: monitor, metrics: metrics)
         // --prometheus-out needs a meter provider even when nothing exports metrics.
         let meters = telemetry.meterProvider ?? (parsed.options["--prometheus-out"] != nil ? MeterProvider(resource: telemetry.provider.resource) : nil)
         if let meters, telemetry.meterProvider == nil { MeterProvider.setGlobal(meters) }
 
         let simulator = SimulatedClaude(configuration: .init(seed: seed, timeScale: 0.1))
-        let claude = live ? ClaudeClient(monitor: monitor) : ClaudeClient.simulated(simulator, monitor: monitor)
+        let claude = live ? ClaudeClient() : ClaudeClient.simulated(simulator)
         let progress = Progress(total: calls + DemoWorkload.failureCalls.count + 1)
 
         writeStandardOutput("claude-trace demo: \(calls) calls\(live ? " to the live API" : " to a simulated Claude") → \(path)\(exporters.count > 1 ? " and the OTLP collector" : "")\n")
@@ -100,11 +100,10 @@ enum DemoCommand: Subcommand {
         progress.finish()
 
         await telemetry.shutdown()
-        await monitor.shutdown()
         if let prometheusPath = parsed.options["--prometheus-out"], let meters {
             try meters.prometheusText().write(toFile: prometheusPath, atomically: true, encoding: .utf8)
         }
-        let snapshot = monitor.snapshot()
+        let snapshot = telemetry.monitor.snapshot()
         if let snapshotPath = parsed.options["--snapshot"] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

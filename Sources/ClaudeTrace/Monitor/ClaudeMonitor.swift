@@ -1,17 +1,19 @@
 /// Cost, budgets, latency, errors, alerts and usage of Claude calls, computed from their spans.
 ///
-/// Add it to the provider's processors; it reads every ended span that carries the GenAI
-/// attributes of a Claude chat call (`gen_ai.provider.name` = `anthropic`, or the deprecated
-/// `gen_ai.system`; `gen_ai.operation.name` = `chat` or absent), including spans an app made by
-/// hand, and ignores all others:
+/// Give it to ``Telemetry/bootstrap(_:monitor:)``, which registers it as a span processor and
+/// makes it the budget gate of clients given no monitor (with a ``TracerProvider`` built by
+/// hand, pass it in the processors and to ``ClaudeClient`` as `monitor:`). It reads every ended
+/// span that carries the GenAI attributes of a Claude chat call (`gen_ai.provider.name` =
+/// `anthropic`, or the deprecated `gen_ai.system`; `gen_ai.operation.name` = `chat` or absent),
+/// including spans an app made by hand, and ignores all others:
 /// ```swift
 /// let monitor = ClaudeMonitor(MonitorConfiguration(
 ///     budget: .init(dailyLimitUSD: 50, perUserDailyLimitUSD: 2),
 ///     alertRules: [.errorRate(above: 0.05), .highCostRequest(aboveUSD: 1)],
 ///     alertHandler: { alert in pager.send(alert.message) }))
-/// let provider = TracerProvider(processors: [BatchSpanProcessor(exporter: exporter), monitor])
+/// let telemetry = try Telemetry.bootstrap(serviceName: "support-bot", monitor: monitor)
 /// …
-/// print(monitor.snapshot().dashboard())
+/// print(telemetry.monitor.snapshot().dashboard())
 /// ```
 ///
 /// **Cost of a span.** `onEnd` parses the attributes in one pass and updates the state under

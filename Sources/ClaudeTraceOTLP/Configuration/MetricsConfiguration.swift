@@ -45,7 +45,7 @@ public struct MetricsConfiguration: Sendable {
 /// | `prometheus` | the `/metrics` listener on 127.0.0.1, port `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464) |
 /// | `none` | no metrics |
 public struct MetricExporterChoice: Sendable {
-    enum Kind: Sendable {
+    package enum Kind: Sendable {
         case otlp(endpoint: String?, protocol: OTLPProtocol?, temporality: AggregationTemporality?, headers: [String: String]?)
         case file(String)
         case prometheus(port: Int)
@@ -53,7 +53,7 @@ public struct MetricExporterChoice: Sendable {
         case custom(any MetricExporter)
     }
 
-    let kind: Kind
+    package let kind: Kind
 
     /// OTLP/HTTP to `/v1/metrics`; each argument left nil comes from the environment.
     /// - Parameter endpoint: the full metrics URL, e.g. `http://collector:4318/v1/metrics`.
