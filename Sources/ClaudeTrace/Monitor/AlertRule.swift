@@ -126,20 +126,6 @@ public struct AlertRule: Sendable {
     }
 }
 
-/// Last-fired times per rule: the cooldowns.
-struct AlertCooldowns: Sendable {
-    private var lastFired: [String: UInt64] = [:]
-
-    /// Whether `rule` may fire at `now`; if so, records the firing.
-    mutating func claim(_ rule: AlertRule, now: UInt64) -> Bool {
-        if let last = lastFired[rule.name], now &- last < rule.cooldownNanoseconds, now >= last {
-            return false
-        }
-        lastFired[rule.name] = now
-        return true
-    }
-}
-
 func percent(_ fraction: Double) -> String {
     "\(formatFixed(fraction * 100, decimals: 1))%"
 }

@@ -98,8 +98,8 @@ public final class ClaudeMonitor: SpanProcessor {
 
     /// The budget in force; setting it applies to the next check.
     public var budget: BudgetConfiguration {
-        get { core.state.withLock { $0.budget } }
-        set { core.state.withLock { $0.budget = newValue } }
+        get { core.state.withLock { $0.budget.configuration } }
+        set { core.state.withLock { $0.budget.configuration = newValue } }
     }
 
     /// Whether a call may be sent now, for the client to ask before sending.
@@ -141,7 +141,7 @@ public final class ClaudeMonitor: SpanProcessor {
 
     /// Adds a rule (rule names must be unique: the cooldown is kept per name).
     public func addAlertRule(_ rule: AlertRule) {
-        core.state.withLock { $0.add(rule) }
+        core.state.withLock { $0.alerts.add(rule) }
     }
 
     /// Evaluates every state rule now (outside its automatic rate limit) and returns the alerts

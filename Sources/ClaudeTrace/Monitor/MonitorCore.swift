@@ -7,7 +7,7 @@ final class MonitorCore: Sendable {
     let outbox: MonitorOutbox
     private let requestLog: RequestLogConfiguration?
     /// ``BudgetConfiguration/reservesEstimatedCost`` as configured (read without the lock).
-    var reservesEstimatedCost: Bool { state.withLock { $0.budget.reservesEstimatedCost } }
+    var reservesEstimatedCost: Bool { state.withLock { $0.budget.configuration.reservesEstimatedCost } }
 
     init(configuration: MonitorConfiguration) {
         self.configuration = configuration
@@ -50,20 +50,13 @@ final class MonitorCore: Sendable {
     }
 
     func latencySketch(model: String?, timeToFirstToken: Bool) -> QuantileSketch {
-        state.withLock { state in
-            var result = QuantileSketch()
-            for entry in state.models.entries where model == nil || model == entry.name {
-                let stats = entry.stats
-                result.mergeCompatible(timeToFirstToken ? stats.timeToFirstToken : stats.duration)
-            }
-            return result
-        }
+        state.withLock { $0.models.latencySketch(model: model, timeToFirstToken: timeToFirstToken) }
     }
 
     /// Runs the state rules on a fresh snapshot (rule code runs outside the lock), then claims
     /// the cooldowns of those that fired.
     func evaluateStateRules() -> [AlertNotification] {
-        let rules = state.withLock { $0.stateRules }
+        let rules = state.withLock { $0.alerts.stateRules }
         guard !rules.isEmpty else { return [] }
         let snapshot = snapshot()
         let now = snapshot.takenAtUnixNanoseconds
@@ -73,15 +66,7 @@ final class MonitorCore: Sendable {
             firing.append((rule, message))
         }
         guard !firing.isEmpty else { return [] }
-        return state.withLock { state in
-            var fired: [AlertNotification] = []
-            for (rule, message) in firing where state.cooldowns.claim(rule, now: now) {
-                let notification = AlertNotification(rule: rule.name, severity: rule.severity, message: message, firedAtUnixNanoseconds: now)
-                state.remember(notification)
-                fired.append(notification)
-            }
-            return fired
-        }
+        return state.withLock { $0.alerts.fire(firing, now: now) }
     }
 
     /// The background task: turns records into JSON lines and writes them, delivers alerts,
