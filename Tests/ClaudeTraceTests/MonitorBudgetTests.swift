@@ -137,7 +137,7 @@ struct MonitorBudgetTests {
         let monitor = makeMonitor()
         monitor.onEnd(claudeSpan(costUSD: nil, errorCategory: "budget_exceeded", statusCode: nil))
         let snapshot = monitor.snapshot()
-        #expect(snapshot.errors.byCategory == [NamedCount(name: "budget_exceeded", count: 1)])
+        #expect(snapshot.errors.byCategory == [MonitorSnapshot.NamedCount(name: "budget_exceeded", count: 1)])
         #expect(snapshot.calls.blockedByBudget == 1)
     }
 }

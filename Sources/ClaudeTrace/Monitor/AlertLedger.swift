@@ -74,8 +74,8 @@ struct AlertLedger: Sendable {
         recent.append(notification)
     }
 
-    var summary: AlertSummary {
-        AlertSummary(rules: (stateRules + callRules).map(\.name), fired: fired, recent: recent)
+    var summary: MonitorSnapshot.Alerts {
+        MonitorSnapshot.Alerts(rules: (stateRules + callRules).map(\.name), fired: fired, recent: recent)
     }
 }
 

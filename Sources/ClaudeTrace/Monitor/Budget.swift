@@ -168,9 +168,9 @@ struct BudgetLedger: Sendable {
     }
 
     /// The snapshot's budget, given today's spend and the users at their limit.
-    func summary(spentToday: Int64, usersAtLimit: Int) -> BudgetSummary {
+    func summary(spentToday: Int64, usersAtLimit: Int) -> MonitorSnapshot.Budget {
         let committed = spentToday &+ reservedNanos
-        return BudgetSummary(
+        return MonitorSnapshot.Budget(
             limits: configuration, spentTodayUSD: Nanodollars.usd(spentToday), reservedUSD: Nanodollars.usd(reservedNanos),
             remainingTodayUSD: configuration.dailyLimitUSD.map { Swift.max(0, $0 - Nanodollars.usd(committed)) },
             blockedByDailyLimit: blockedByDailyLimit, blockedByPerUserLimit: blockedByPerUserLimit,

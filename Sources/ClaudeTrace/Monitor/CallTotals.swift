@@ -24,12 +24,12 @@ struct CallTotals: Sendable {
     /// Failed calls over all calls; 0 without calls.
     var errorRate: Double { calls > 0 ? Double(failed) / Double(calls) : 0 }
 
-    var counts: CallCounts {
-        CallCounts(total: calls, succeeded: calls - failed, failed: failed, streamed: streamed, blockedByBudget: blockedByBudget)
+    var counts: MonitorSnapshot.Calls {
+        MonitorSnapshot.Calls(total: calls, succeeded: calls - failed, failed: failed, streamed: streamed, blockedByBudget: blockedByBudget)
     }
 
-    func tokens(byModel: [ModelTokens]) -> TokenSummary {
-        TokenSummary(
+    func tokens(byModel: [MonitorSnapshot.ModelTokens]) -> MonitorSnapshot.Tokens {
+        MonitorSnapshot.Tokens(
             input: Int(uncachedInputTokens), output: Int(outputTokens), cacheRead: Int(cacheReadTokens),
             cacheCreation: Int(cacheCreationTokens), byModel: byModel)
     }

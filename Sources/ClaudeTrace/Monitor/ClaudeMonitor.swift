@@ -19,7 +19,7 @@
 /// **Cost of a span.** `onEnd` parses the attributes in one pass and updates the state under
 /// one lock: no I/O, no allocation once the keys (models, features, users) are known. Request
 /// log lines and alert notifications go through a bounded queue to a background task; what does
-/// not fit is dropped and counted (``MonitorHealth``).
+/// not fit is dropped and counted (``MonitorSnapshot.Health``).
 ///
 /// **Time.** A call counts in the UTC minute, hour and day of the monitor's clock when its span
 /// ends (for live calls: the call's end). Budgets and "today" roll over at UTC midnight.

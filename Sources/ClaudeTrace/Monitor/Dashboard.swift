@@ -88,7 +88,7 @@ extension MonitorSnapshot {
         return trimTrailing(row)
     }
 
-    private func appendCosts(_ out: inout [String], _ label: String, _ entries: [NamedCost], _ rows: Int, suffix: String = "") {
+    private func appendCosts(_ out: inout [String], _ label: String, _ entries: [MonitorSnapshot.NamedCost], _ rows: Int, suffix: String = "") {
         guard !entries.isEmpty else { return }
         let text = entries.prefix(rows).map { "\($0.name) $\(formatUSD($0.costUSD)) (\(grouped($0.calls)))" }.joined(separator: " · ")
         out.append("  \(label)\(suffix)  \(text)")

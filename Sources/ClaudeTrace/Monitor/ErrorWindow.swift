@@ -56,23 +56,23 @@ struct ErrorStats: Sendable {
     }
 
     /// The snapshot's errors, given the call totals and the per-model list, as of `minute`.
-    func summary(totals: CallTotals, byModel: [ModelErrors], minute: Int64) -> ErrorSummary {
-        ErrorSummary(
+    func summary(totals: CallTotals, byModel: [MonitorSnapshot.ModelErrors], minute: Int64) -> MonitorSnapshot.Errors {
+        MonitorSnapshot.Errors(
             total: totals.failed, rate: totals.errorRate, byCategory: Self.namedCounts(byCategory), byModel: byModel,
             perMinute: minutes.periods(endingAt: minute).map {
-                MinuteErrors(
+                MonitorSnapshot.MinuteErrors(
                     start: UTCTime.minuteString(minute: $0.period), minute: $0.period, calls: $0.tally.calls,
                     errors: $0.tally.errors, rate: $0.tally.calls > 0 ? Double($0.tally.errors) / Double($0.tally.calls) : 0)
             },
-            retries: RetrySummary(
+            retries: MonitorSnapshot.Retries(
                 totalRetries: totalRetries, retriedCalls: retriedCalls,
                 meanPerCall: totals.calls > 0 ? Double(totalRetries) / Double(totals.calls) : 0,
                 perCall: retriesPerCall, failedAfterRetries: failedAfterRetries))
     }
 
     /// Non-zero category counters (indexed as ``ErrorCategories/names``), largest first.
-    static func namedCounts(_ counters: [Int]) -> [NamedCount] {
-        zip(ErrorCategories.names, counters).filter { $0.1 > 0 }.map { NamedCount(name: $0.0, count: $0.1) }
+    static func namedCounts(_ counters: [Int]) -> [MonitorSnapshot.NamedCount] {
+        zip(ErrorCategories.names, counters).filter { $0.1 > 0 }.map { MonitorSnapshot.NamedCount(name: $0.0, count: $0.1) }
             .largestFirst(limit: .max) { (Double($0.count), 0, $0.name) }
     }
 }

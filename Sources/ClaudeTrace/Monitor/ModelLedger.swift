@@ -58,10 +58,10 @@ struct ModelLedger: Sendable {
     /// The snapshot's per-model lists, each sorted and cut to `listLimit`, and the overall
     /// latency sketches merged from the models'.
     struct Rows {
-        var costs: [NamedCost] = []
-        var latencies: [ModelLatency] = []
-        var errors: [ModelErrors] = []
-        var tokens: [ModelTokens] = []
+        var costs: [MonitorSnapshot.NamedCost] = []
+        var latencies: [MonitorSnapshot.ModelLatency] = []
+        var errors: [MonitorSnapshot.ModelErrors] = []
+        var tokens: [MonitorSnapshot.ModelTokens] = []
         var duration = QuantileSketch()
         var timeToFirstToken = QuantileSketch()
         /// Calls of models beyond the table's capacity.
@@ -75,14 +75,14 @@ struct ModelLedger: Sendable {
             rows.duration.mergeCompatible(model.duration)
             rows.timeToFirstToken.mergeCompatible(model.timeToFirstToken)
             if name == BoundedTable<ModelStats>.overflowName { rows.callsBeyondCapacity = model.calls }
-            rows.costs.append(NamedCost(name: name, costUSD: Nanodollars.usd(model.costNanos), calls: model.calls, unpricedCalls: model.unpricedCalls))
-            rows.latencies.append(ModelLatency(
+            rows.costs.append(MonitorSnapshot.NamedCost(name: name, costUSD: Nanodollars.usd(model.costNanos), calls: model.calls, unpricedCalls: model.unpricedCalls))
+            rows.latencies.append(MonitorSnapshot.ModelLatency(
                 model: name, duration: Percentiles(model.duration), timeToFirstToken: Percentiles(model.timeToFirstToken)))
             if model.errors > 0 {
-                rows.errors.append(ModelErrors(
+                rows.errors.append(MonitorSnapshot.ModelErrors(
                     model: name, calls: model.calls, errors: model.errors, byCategory: ErrorStats.namedCounts(model.errorsByCategory)))
             }
-            rows.tokens.append(ModelTokens(
+            rows.tokens.append(MonitorSnapshot.ModelTokens(
                 model: name, input: Int(model.uncachedInputTokens), output: Int(model.outputTokens),
                 cacheRead: Int(model.cacheReadTokens), cacheCreation: Int(model.cacheCreationTokens)))
         }

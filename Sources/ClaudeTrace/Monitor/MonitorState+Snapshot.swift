@@ -17,7 +17,7 @@ extension MonitorState {
                 byModel: byModel.costs, byFeature: features.costs, byUserToday: users.costs,
                 topUsersAllTime: usage.topSpenders(limit: listLimit), hour: minute / 60, day: day),
             budget: budget.summary(spentToday: cost.todayNanos, usersAtLimit: users.atLimit),
-            latency: LatencySummary(
+            latency: MonitorSnapshot.Latency(
                 relativeAccuracy: byModel.duration.relativeAccuracy, duration: Percentiles(byModel.duration),
                 timeToFirstToken: Percentiles(byModel.timeToFirstToken), recent: Percentiles(recentLatency.sketch(at: minute)),
                 byModel: byModel.latencies),
@@ -25,7 +25,7 @@ extension MonitorState {
             tokens: totals.tokens(byModel: byModel.tokens),
             usage: usage.summary(listLimit: listLimit, users: users, features: features),
             alerts: alerts.summary,
-            health: MonitorHealth(
+            health: MonitorSnapshot.Health(
                 droppedLogLines: outbox.droppedLogLines, droppedAlerts: outbox.droppedAlerts,
                 writtenLogLines: outbox.writtenLogLines, failedLogWrites: outbox.failedWrites,
                 callsBeyondUserCapacity: users.callsBeyondCapacity, callsBeyondFeatureCapacity: features.callsBeyondCapacity,

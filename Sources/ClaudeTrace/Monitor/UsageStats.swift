@@ -16,7 +16,7 @@ struct FeatureStats: Sendable {
     var errors = 0
     var costNanos: Int64 = 0
     var unpricedCalls = 0
-    var feedback = FeedbackCounts()
+    var feedback = MonitorSnapshot.Feedback()
 
     @inline(__always)
     mutating func record(failed: Bool, nanos: Int64, unpriced: Bool) {
@@ -27,7 +27,7 @@ struct FeatureStats: Sendable {
     }
 }
 
-extension FeedbackCounts {
+extension MonitorSnapshot.Feedback {
     mutating func add(_ action: FeedbackAction) {
         switch action {
         case .accept: accept += 1
@@ -58,7 +58,7 @@ struct UsageStats: Sendable {
     var topUsersByCalls: HeavyHitters
     var features: BoundedTable<FeatureStats>
     var callsByHourOfDay = [Int](repeating: 0, count: 24)
-    var feedback = FeedbackCounts()
+    var feedback = MonitorSnapshot.Feedback()
     var feedbackUnmatched = 0
 
     init(limits: MonitorLimits) {
@@ -135,8 +135,8 @@ struct UsageStats: Sendable {
 
     /// The snapshot's per-feature lists, sorted and cut to `listLimit`.
     struct FeatureRows {
-        var costs: [NamedCost] = []
-        var usage: [FeatureUsage] = []
+        var costs: [MonitorSnapshot.NamedCost] = []
+        var usage: [MonitorSnapshot.FeatureUsage] = []
         /// Calls of features beyond the table's capacity.
         var callsBeyondCapacity = 0
     }
@@ -146,8 +146,8 @@ struct UsageStats: Sendable {
         for entry in features.entries {
             let (name, feature) = (entry.name, entry.stats)
             if name == BoundedTable<FeatureStats>.overflowName { rows.callsBeyondCapacity = feature.calls }
-            rows.costs.append(NamedCost(name: name, costUSD: Nanodollars.usd(feature.costNanos), calls: feature.calls, unpricedCalls: feature.unpricedCalls))
-            rows.usage.append(FeatureUsage(
+            rows.costs.append(MonitorSnapshot.NamedCost(name: name, costUSD: Nanodollars.usd(feature.costNanos), calls: feature.calls, unpricedCalls: feature.unpricedCalls))
+            rows.usage.append(MonitorSnapshot.FeatureUsage(
                 feature: name, calls: feature.calls, errors: feature.errors, costUSD: Nanodollars.usd(feature.costNanos), feedback: feature.feedback))
         }
         rows.costs = rows.costs.largestFirst(limit: listLimit) { ($0.costUSD, Double($0.calls), $0.name) }
@@ -158,8 +158,8 @@ struct UsageStats: Sendable {
     /// The snapshot's lists of today's users, the `listLimit` heaviest, and how many users
     /// `isAtLimit` (given a user and their cost today) says reached their budget.
     struct UserRows {
-        var costs: [NamedCost] = []
-        var calls: [NamedCount] = []
+        var costs: [MonitorSnapshot.NamedCost] = []
+        var calls: [MonitorSnapshot.NamedCount] = []
         var atLimit = 0
         /// Calls of users beyond the table's capacity.
         var callsBeyondCapacity = 0
@@ -167,8 +167,8 @@ struct UsageStats: Sendable {
 
     func userRows(listLimit: Int, isAtLimit: (String, Int64) -> Bool) -> UserRows {
         var rows = UserRows()
-        var topCosts = TopN<NamedCost>(limit: listLimit) { ($0.costUSD, $0.name) }
-        var topCalls = TopN<NamedCount>(limit: listLimit) { (Double($0.count), $0.name) }
+        var topCosts = TopN<MonitorSnapshot.NamedCost>(limit: listLimit) { ($0.costUSD, $0.name) }
+        var topCalls = TopN<MonitorSnapshot.NamedCount>(limit: listLimit) { (Double($0.count), $0.name) }
         for entry in usersToday.entries {
             let (name, user) = (entry.name, entry.stats)
             if name == BoundedTable<UserDayStats>.overflowName {
@@ -176,8 +176,8 @@ struct UsageStats: Sendable {
             } else if isAtLimit(name, user.costNanos) {
                 rows.atLimit += 1
             }
-            topCosts.offer(NamedCost(name: name, costUSD: Nanodollars.usd(user.costNanos), calls: user.calls, unpricedCalls: user.unpricedCalls))
-            topCalls.offer(NamedCount(name: name, count: user.calls))
+            topCosts.offer(MonitorSnapshot.NamedCost(name: name, costUSD: Nanodollars.usd(user.costNanos), calls: user.calls, unpricedCalls: user.unpricedCalls))
+            topCalls.offer(MonitorSnapshot.NamedCount(name: name, count: user.calls))
         }
         rows.costs = topCosts.sorted()
         rows.calls = topCalls.sorted()
@@ -185,20 +185,20 @@ struct UsageStats: Sendable {
     }
 
     /// The all-time top spenders, for the snapshot's cost.
-    func topSpenders(limit: Int) -> [TopUserCost] {
+    func topSpenders(limit: Int) -> [MonitorSnapshot.TopUserCost] {
         allTimeTopUsers(limit: limit, byCost: true).map {
-            TopUserCost(userID: $0.key, costUSD: Nanodollars.usd($0.weight), maxOverestimateUSD: Nanodollars.usd($0.error))
+            MonitorSnapshot.TopUserCost(userID: $0.key, costUSD: Nanodollars.usd($0.weight), maxOverestimateUSD: Nanodollars.usd($0.error))
         }
     }
 
     /// The snapshot's usage, with the lists of ``userRows(listLimit:isAtLimit:)`` and
     /// ``featureRows(listLimit:)``.
-    func summary(listLimit: Int, users: UserRows, features featureRows: FeatureRows) -> UsageSummary {
-        UsageSummary(
+    func summary(listLimit: Int, users: UserRows, features featureRows: FeatureRows) -> MonitorSnapshot.Usage {
+        MonitorSnapshot.Usage(
             uniqueUsersToday: usersToday.keyCount, usersTodayAtCapacity: usersToday.hasOverflowed,
             anonymousCallsToday: anonymousCallsToday, callsByUserToday: users.calls,
             topUsersByCallsAllTime: allTimeTopUsers(limit: listLimit, byCost: false).map {
-                TopUserCalls(userID: $0.key, calls: Int($0.weight), maxOverestimate: Int($0.error))
+                MonitorSnapshot.TopUserCalls(userID: $0.key, calls: Int($0.weight), maxOverestimate: Int($0.error))
             },
             byFeature: featureRows.usage, callsByHourOfDay: callsByHourOfDay, feedback: feedback, feedbackUnmatched: feedbackUnmatched)
     }
