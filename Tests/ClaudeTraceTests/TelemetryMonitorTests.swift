@@ -34,6 +34,10 @@ struct TelemetryMonitorTests {
             }
         }
         #expect(error?.category == .budgetExceeded)
+        // The reason in plain words, after the category named once.
+        let description = try #require(error?.description)
+        #expect(description.hasPrefix("claude budget_exceeded: daily limit of user u-1 reached: spent $0.00 of $0.00 on "))
+        #expect(description.components(separatedBy: "budget_exceeded").count == 2)
         #expect(transport.requests.isEmpty)
         // The call's span went to the telemetry's provider, and so to its monitor.
         #expect(telemetry.monitor.snapshot().calls.blockedByBudget == 1)

@@ -53,7 +53,7 @@ public struct AlertRule: Sendable {
             guard window.calls >= max(1, minimumCalls) else { return nil }
             let rate = Double(window.errors) / Double(window.calls)
             guard rate > fraction else { return nil }
-            return "error rate \(percent(rate)) over the last \(minutes) min (\(window.errors) of \(window.calls) calls) > \(percent(fraction))"
+            return "error rate \(percent(rate)) over the last \(minutes) min (\(window.errors) of \(window.calls) \(window.calls == 1 ? "call" : "calls")) > \(percent(fraction))"
         }
     }
 

@@ -85,12 +85,15 @@ public struct BudgetExceededError: Error, Sendable, Hashable, Codable, CustomStr
         self.day = day
     }
 
-    /// `budget_exceeded: daily limit of user u-42 reached: spent $5.0012 of $5.00 on 2026-11-10 (UTC); resets at 00:00 UTC`
+    /// `daily limit of user u-42 reached: spent $5.0012 of $5.00 on 2026-11-10 (UTC); resets at 00:00 UTC`
+    /// (the ``ClaudeError`` of a blocked call carries it after its category:
+    /// `claude budget_exceeded: daily limit of user u-42 reached: …`).
     public var message: String {
-        "budget_exceeded: \(limit) reached: spent $\(formatUSD(spentUSD)) of $\(formatUSD(limitUSD)) on \(day) (UTC); resets at 00:00 UTC"
+        "\(limit) reached: spent $\(formatUSD(spentUSD)) of $\(formatUSD(limitUSD)) on \(day) (UTC); resets at 00:00 UTC"
     }
 
-    public var description: String { message }
+    /// `budget exceeded: ` and the ``message``.
+    public var description: String { "budget exceeded: \(message)" }
 }
 
 /// The budget in force and its counters for one UTC day: what was blocked and warned, and the

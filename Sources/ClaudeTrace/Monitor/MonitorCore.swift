@@ -81,9 +81,11 @@ final class MonitorCore: Sendable {
             return destination.write(lines) ? (lines.count, 0) : (0, lines.count)
         }
         func deliver(_ notification: AlertNotification) {
+            // One place per alert: the log, else the app's handler, else the diagnostics hook
+            // (a handler that prints, like the demo's, would otherwise show each alert twice).
             if let alertLog {
                 _ = alertLog.write([notification.jsonLine])
-            } else {
+            } else if alertHandler == nil {
                 Diagnostics.report(notification.severity == .critical ? .error : .warning, component: "ClaudeMonitor", notification.jsonLine)
             }
             alertHandler?(notification)
