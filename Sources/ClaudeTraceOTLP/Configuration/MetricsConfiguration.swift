@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// How ``Telemetry`` sets up metrics: where they go, how often, and how many series each
+/// How `Telemetry` (module ClaudeTrace) sets up metrics: where they go, how often, and how many series each
 /// instrument keeps.
 ///
 /// Metrics are on when an exporter is chosen in code or by `OTEL_METRICS_EXPORTER`, and
@@ -19,7 +19,7 @@ public struct MetricsConfiguration: Sendable {
     /// 2000 (the specification's default).
     public var cardinalityLimit: Int
     /// A Prometheus `/metrics` listener on `127.0.0.1` at this port (0 picks a free one; see
-    /// ``Telemetry/prometheusListener``). `OTEL_METRICS_EXPORTER=prometheus` turns it on at
+    /// `Telemetry.prometheusListener`). `OTEL_METRICS_EXPORTER=prometheus` turns it on at
     /// `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464). Default off.
     public var prometheusPort: Int?
 
@@ -34,7 +34,7 @@ public struct MetricsConfiguration: Sendable {
     }
 }
 
-/// One metrics exporter for ``Telemetry`` to build, with a periodic reader in front.
+/// One metrics exporter for `Telemetry` to build, with a periodic reader in front.
 ///
 /// From the environment, `OTEL_METRICS_EXPORTER` is a comma-separated list of:
 ///

@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// Everything ``Telemetry`` builds a tracer provider from.
+/// Everything `Telemetry` (module ClaudeTrace) builds a tracer provider from.
 ///
 /// A property left nil (or empty) takes its value from its `OTEL_*` variable, else the
 /// default; a value set in code always wins over the environment. Invalid environment values
@@ -36,7 +36,7 @@ public struct TelemetryConfiguration: Sendable {
     /// A provider that records nothing (contexts still propagate). `OTEL_SDK_DISABLED` (only
     /// `true` disables); default false.
     public var disabled: Bool?
-    /// How long ``Telemetry/shutdown(timeout:)`` and ``Telemetry/forceFlush(timeout:)`` wait by
+    /// How long `Telemetry.shutdown(timeout:)` and `Telemetry.forceFlush(timeout:)` wait by
     /// default. Code only; default 30 s.
     public var shutdownTimeout: Duration
     /// Metrics: exporters, interval, cardinality limit, the Prometheus listener. Default: on

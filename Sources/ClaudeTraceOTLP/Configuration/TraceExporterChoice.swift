@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// One exporter for ``Telemetry/bootstrap(serviceName:resourceAttributes:exporters:sampler:processors:batch:limits:disabled:environment:shutdownTimeout:)``
+/// One exporter for `Telemetry.bootstrap(…)` (module ClaudeTrace)
 /// to build, with the processor that feeds it.
 ///
 /// In code: `.otlp()`, `.otlp(endpoint: "http://collector:4318/v1/traces", headers: [...])`,
