@@ -23,7 +23,8 @@ let package = Package(
         // Drives the library from the integration suite (Integration/tests); not a product.
         .executableTarget(name: "integration-probe", dependencies: ["ClaudeTrace"], path: "Integration/Probe"),
         .testTarget(name: "ClaudeTraceCoreTests", dependencies: ["ClaudeTraceCore"]),
-        .testTarget(name: "ClaudeTraceOTLPTests", dependencies: ["ClaudeTraceOTLP"]),
+        // Telemetry, which builds the OTLP pipeline from its configuration, lives in ClaudeTrace.
+        .testTarget(name: "ClaudeTraceOTLPTests", dependencies: ["ClaudeTraceOTLP", "ClaudeTrace"]),
         .testTarget(name: "ClaudeTraceTests", dependencies: ["ClaudeTrace"]),
         .testTarget(name: "ClaudeTraceReportTests", dependencies: ["ClaudeTraceReport"]),
     ],

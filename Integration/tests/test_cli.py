@@ -98,6 +98,55 @@ def test_the_demo_nests_claude_calls_under_request_spans_and_shows_each_failure(
     assert any(attributes(chat).get("gen_ai.request.stream") for chat in chats), "no streamed call"
 
 
+@pytest.fixture(scope="module")
+def short_demo(cli, tmp_path_factory):
+    """One ordinary call: the failure cases then weigh enough to fire the error-rate alert."""
+    directory = tmp_path_factory.mktemp("short-demo")
+    result = run(cli, "demo", "--calls", "1", "--snapshot", "snapshot.json", cwd=directory)
+    return directory, result, json.loads((directory / "snapshot.json").read_text())
+
+
+def test_the_demo_header_progress_and_dashboard_agree_on_what_they_count(short_demo):
+    _, result, snapshot = short_demo
+    header = result.stdout.splitlines()[0]
+    assert header.startswith("claude-trace demo: 1 ordinary call, 3 failure cases and a heavy user's calls"), header
+    progress = [line.strip() for line in result.stderr.splitlines() if " · " in line and "failed · $" in line]
+    done, failed = progress[-1].split(" · ")[:2]
+    total = snapshot["calls"]["total"]
+    assert done == f"{total} calls" and failed == f"{snapshot['calls']['failed']} failed", progress
+    assert f"calls     {total} total · " in result.stdout
+    assert f" · {snapshot['calls']['failed']} failed (" in result.stdout
+
+
+def test_the_demo_prints_each_alert_once(short_demo):
+    _, result, snapshot = short_demo
+    assert snapshot["alerts"]["fired"] == 1, snapshot["alerts"]
+    mentions = [line for line in result.stderr.splitlines() if "error-rate" in line]
+    assert mentions == [line for line in mentions if line.startswith("  alert [critical] error-rate: ")]
+    assert len(mentions) == 1, result.stderr
+    assert "alerts    1 fired; last [critical] error-rate: " in result.stdout
+
+
+def test_a_call_the_budget_blocks_says_why_once_in_plain_words(short_demo):
+    directory, _, _ = short_demo
+    blocked = [chat for chat in spans_of(directory / "traces.jsonl")
+               if attributes(chat).get("claude.error.category") == "budget_exceeded"]
+    assert len(blocked) == 1
+    message = blocked[0]["status"]["message"]
+    assert message.startswith("claude budget_exceeded: daily limit of user u-heavy reached: spent $"), message
+    assert message.count("budget_exceeded") == 1
+
+
+def test_the_demo_exits_non_zero_when_it_cannot_write_its_output(cli, tmp_path):
+    missing = tmp_path / "no-such-directory" / "traces.jsonl"
+    result = run(cli, "demo", "--calls", "1", "--out", missing, expect=1)
+    assert f"cannot write --out {missing}: No such file or directory" in result.stderr
+    assert "Traces:" not in result.stdout and "Claude monitor" not in result.stdout
+    result = run(cli, "demo", "--calls", "1", "--out", tmp_path / "traces.jsonl",
+                 "--snapshot", tmp_path / "no-such-directory" / "snapshot.json", expect=1)
+    assert "cannot write --snapshot" in result.stderr
+
+
 def test_report_agrees_with_the_monitor_of_the_same_run(cli, demo):
     directory, _, snapshot = demo
     report = json.loads(run(cli, "report", "--json", directory / "traces.jsonl").stdout)

@@ -36,6 +36,8 @@ enum DemoCommand: Subcommand {
 
     /// The per-user daily budget the heavy user runs into.
     static let perUserDailyLimitUSD = 0.25
+    /// The most calls the heavy user makes; the budget blocks one long before.
+    static let budgetCallLimit = 12
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let parsed = try Arguments(arguments, valued: ["--calls", "--out", "--seed", "--snapshot", "--metrics-out", "--prometheus-out"], flags: ["--live"])
@@ -48,7 +50,11 @@ enum DemoCommand: Subcommand {
         if live && environment.string("ANTHROPIC_API_KEY") == nil {
             throw UsageError("--live needs ANTHROPIC_API_KEY")
         }
-        unlink(path)
+        // Every file the demo writes is emptied now, so a path it cannot write fails before the run.
+        try startFile(path, for: "--out")
+        for option in ["--metrics-out", "--snapshot", "--prometheus-out"] {
+            if let file = parsed.options[option] { try startFile(file, for: option) }
+        }
 
         let monitor = ClaudeMonitor(MonitorConfiguration(
             budget: BudgetConfiguration(dailyLimitUSD: 100, perUserDailyLimitUSD: perUserDailyLimitUSD, perRequestWarningUSD: 0.05),
@@ -61,23 +67,28 @@ enum DemoCommand: Subcommand {
         // --metrics-out and --prometheus-out add a file and a scrape-less Prometheus rendering.
         var metrics = MetricsConfiguration()
         if let metricsPath = parsed.options["--metrics-out"] {
-            unlink(metricsPath)
             var choices = MetricExporterChoice.fromEnvironment(environment) ?? (environment.string("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || environment.string("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") != nil ? [.otlp()] : [])
             choices.append(.file(metricsPath))
             metrics.exporters = choices
         }
         let telemetry = try Telemetry.bootstrap(
             serviceName: environment.string("OTEL_SERVICE_NAME") == nil ? "claude-trace-demo" : nil,
-            exporters: exporters, processors: [monitor], metrics: metrics)
+            exporters: exporters, monitor: monitor, metrics: metrics)
         // --prometheus-out needs a meter provider even when nothing exports metrics.
         let meters = telemetry.meterProvider ?? (parsed.options["--prometheus-out"] != nil ? MeterProvider(resource: telemetry.provider.resource) : nil)
         if let meters, telemetry.meterProvider == nil { MeterProvider.setGlobal(meters) }
 
         let simulator = SimulatedClaude(configuration: .init(seed: seed, timeScale: 0.1))
-        let claude = live ? ClaudeClient(monitor: monitor) : ClaudeClient.simulated(simulator, monitor: monitor)
-        let progress = Progress(total: calls + DemoWorkload.failureCalls.count + 1)
+        let claude = live ? ClaudeClient() : ClaudeClient.simulated(simulator)
+        let failureCases = live ? 0 : DemoWorkload.failureCalls.count
+        let progress = Progress(total: calls + failureCases + budgetCallLimit)
 
-        writeStandardOutput("claude-trace demo: \(calls) calls\(live ? " to the live API" : " to a simulated Claude") → \(path)\(exporters.count > 1 ? " and the OTLP collector" : "")\n")
+        // The number of calls is only known at the end (the heavy user's last one is the one the
+        // budget blocks): the header says what is planned, the progress and dashboard count calls.
+        var plan = [counted(calls, "ordinary call")]
+        if failureCases > 0 { plan.append(counted(failureCases, "failure case")) }
+        let planned = plan.joined(separator: ", ") + " and a heavy user's calls until the budget blocks one"
+        writeStandardOutput("claude-trace demo: \(planned), \(live ? "to the live API" : "to a simulated Claude") → \(path)\(exporters.count > 1 ? " and the OTLP collector" : "")\n")
         let ordinary = DemoWorkload.ordinaryCalls(count: calls, seed: seed)
         await withTaskGroup(of: Void.self) { group in
             var next = ordinary.makeIterator()
@@ -94,17 +105,19 @@ enum DemoCommand: Subcommand {
         for call in DemoWorkload.failureCalls where !live {
             await perform(call, with: claude, simulator: simulator, progress: progress)
         }
-        for call in DemoWorkload.budgetCalls(limit: 12) {
+        for call in DemoWorkload.budgetCalls(limit: budgetCallLimit) {
             if await perform(call, with: claude, simulator: nil, progress: progress) == .budgetExceeded { break }
         }
         progress.finish()
 
+        // The state rules once more, on the final figures: the dashboard then shows every alert
+        // they hold (each rule fires once per cooldown, however often it is asked).
+        telemetry.monitor.evaluateAlerts()
         await telemetry.shutdown()
-        await monitor.shutdown()
         if let prometheusPath = parsed.options["--prometheus-out"], let meters {
             try meters.prometheusText().write(toFile: prometheusPath, atomically: true, encoding: .utf8)
         }
-        let snapshot = monitor.snapshot()
+        let snapshot = telemetry.monitor.snapshot()
         if let snapshotPath = parsed.options["--snapshot"] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -153,9 +166,18 @@ enum DemoCommand: Subcommand {
     }
 }
 
-/// The progress line: rewritten in place on a terminal, every quarter otherwise.
+/// The progress line: rewritten in place on a terminal, every quarter otherwise. It counts
+/// Claude calls, as the dashboard does, and its last line has the final count.
 final class Progress: Sendable {
-    private let state = Locked((done: 0, failed: 0, cost: 0.0, lastQuarter: 0))
+    private struct State {
+        var done = 0, failed = 0, cost = 0.0, lastQuarter = 0
+        /// The `done` of the last line printed.
+        var printed = 0
+
+        var line: String { "  \(counted(done, "call")) · \(failed) failed · $\(formatUSD(cost))" }
+    }
+
+    private let state = Locked(State())
     private let total: Int
     private let isTerminal = isatty(2) != 0
 
@@ -169,7 +191,8 @@ final class Progress: Sendable {
             let quarter = state.done * 4 / max(total, 1)
             guard isTerminal || quarter > state.lastQuarter else { return nil }
             state.lastQuarter = quarter
-            return "  \(state.done) calls · \(state.failed) failed · $\(formatUSD(state.cost))"
+            state.printed = state.done
+            return state.line
         }
         guard let line else { return }
         if isTerminal {
@@ -180,7 +203,27 @@ final class Progress: Sendable {
         }
     }
 
+    /// Ends the progress: on a terminal the line stays, otherwise the final count is printed
+    /// unless it was the last line.
     func finish() {
-        if isTerminal { printError("") }
+        if isTerminal {
+            printError("")
+        } else if let line = state.withLock({ $0.printed == $0.done ? nil : $0.line }) {
+            printError(line)
+        }
     }
+}
+
+/// A file the demo cannot write.
+struct OutputError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Creates the file at `path`, or empties it: the demo replaces what it writes.
+func startFile(_ path: String, for option: String) throws(OutputError) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else {
+        throw OutputError(description: "cannot write \(option) \(path): \(String(cString: strerror(errno)))")
+    }
+    close(descriptor)
 }

@@ -1,3 +1,4 @@
+import ClaudeTrace
 import ClaudeTraceCore
 @testable import ClaudeTraceOTLP
 import Foundation

@@ -1,3 +1,4 @@
+import ClaudeTrace
 import ClaudeTraceCore
 @testable import ClaudeTraceOTLP
 import Foundation
@@ -66,7 +67,7 @@ extension DiagnosticsCapturingTests {
                 let code = try telemetry(["OTEL_TRACES_EXPORTER": "console"]) { $0.exporters = [.file(path), .otlp()] }
                 #expect(code.exporters[0] is OTLPFileExporter && code.exporters[1] is OTLPHTTPExporter)
                 let none = try telemetry(["OTEL_TRACES_EXPORTER": "console"]) { $0.exporters = [.none] }
-                #expect(none.exporters.isEmpty && none.provider.processors.isEmpty)
+                #expect(none.exporters.isEmpty && none.provider.processors.count == 1 && none.provider.processors[0] is ClaudeMonitor)
                 for instance in [byDefault, console, code, none] { await instance.shutdown(timeout: .seconds(5)) }
             }
         }
@@ -142,7 +143,7 @@ extension DiagnosticsCapturingTests {
                 $0.exporters = [.file(path)]
                 $0.processors = [recorder]
             }
-            #expect(instance.provider.processors.count == 2 && instance.provider.processors.last is RecordingProcessor)
+            #expect(instance.provider.processors.count == 3 && instance.provider.processors[1] is RecordingProcessor)
             instance.tracer("tests").withSpan("outer") { _ in
                 instance.tracer("tests").withSpan("inner") { span in span.setAttribute("answer", 42) }
             }
@@ -179,11 +180,13 @@ extension DiagnosticsCapturingTests {
             }
         }
 
-        @Test("bootstrap installs the provider globally")
+        @Test("bootstrap installs the provider and the telemetry globally")
         func bootstrapInstallsGlobally() throws {
-            // A disabled provider behaves like the default no-op one, so other suites are unaffected.
+            // A disabled provider behaves like the default no-op one, and a monitor without
+            // budgets admits every call, so other suites are unaffected.
             let instance = try Telemetry.bootstrap(exporters: [.none], disabled: true, environment: EnvironmentReader([:]))
             #expect(TracerProvider.current === instance.provider)
+            #expect(Telemetry.current === instance)
         }
     }
 }

@@ -197,22 +197,6 @@ struct ClaudeSpanTests {
         #expect(chat.events.contains { $0.name == "exception" })
     }
 
-    @Test("the installed default monitor gates clients that were given none")
-    func defaultMonitorIsUsed() async throws {
-        struct Counter: ClaudeCallObserver {
-            func admit(_ call: ClaudeCallInfo) -> BudgetDecision {
-                call.attribution.feature == "default-monitor-test" ? .block(limit: "global", message: "blocked by the default monitor") : .allow
-            }
-        }
-        ClaudeClient.defaultMonitor = Counter()
-        defer { ClaudeClient.defaultMonitor = nil }
-        let client = makeClient(ScriptedTransport([.message()]))
-        let error = await #expect(throws: ClaudeError.self) {
-            try await client.createMessage(simpleRequest(), attribution: .init(feature: "default-monitor-test"))
-        }
-        #expect(error?.category == .budgetExceeded)
-    }
-
     @Test("the monitor's per-request warning becomes a budget.warning event")
     func budgetWarningEvent() async throws {
         struct Warner: ClaudeCallObserver {

@@ -16,7 +16,8 @@ struct MonitorBudgetTests {
             return
         }
         #expect(error.limit == .daily && error.limitUSD == 1 && error.spentUSD == 1)
-        #expect(error.message.contains("budget_exceeded") && error.message.contains("daily limit"))
+        #expect(error.message.hasPrefix("daily limit reached: spent $1.00 of $1.00 on "))
+        #expect(error.description == "budget exceeded: " + error.message)
         #expect(throws: BudgetExceededError.self) { try monitor.enforceBudget(userID: "u-2") }
         #expect(monitor.snapshot().budget.blockedByDailyLimit == 2)
         #expect(monitor.snapshot().budget.remainingTodayUSD == 0)
@@ -119,7 +120,7 @@ struct MonitorBudgetTests {
             Issue.record("the call over budget was admitted")
             return
         }
-        #expect(limit == "daily" && message.contains("budget_exceeded"))
+        #expect(limit == "daily" && message.hasPrefix("daily limit reached"))
     }
 
     @Test("calls above the per-request warning threshold are counted")
@@ -137,7 +138,7 @@ struct MonitorBudgetTests {
         let monitor = makeMonitor()
         monitor.onEnd(claudeSpan(costUSD: nil, errorCategory: "budget_exceeded", statusCode: nil))
         let snapshot = monitor.snapshot()
-        #expect(snapshot.errors.byCategory == [NamedCount(name: "budget_exceeded", count: 1)])
+        #expect(snapshot.errors.byCategory == [MonitorSnapshot.NamedCount(name: "budget_exceeded", count: 1)])
         #expect(snapshot.calls.blockedByBudget == 1)
     }
 }

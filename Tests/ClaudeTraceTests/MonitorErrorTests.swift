@@ -17,8 +17,8 @@ struct MonitorErrorTests {
         let errors = monitor.snapshot().errors
         #expect(errors.total == 4 && errors.rate == 0.8)
         #expect(errors.byCategory == [
-            NamedCount(name: "rate_limit", count: 2), NamedCount(name: "overloaded", count: 1),
-            NamedCount(name: "unknown", count: 1),
+            MonitorSnapshot.NamedCount(name: "rate_limit", count: 2), MonitorSnapshot.NamedCount(name: "overloaded", count: 1),
+            MonitorSnapshot.NamedCount(name: "unknown", count: 1),
         ])
         #expect(errors.byModel.map(\.model) == ["a", "b"] || errors.byModel.map(\.model) == ["b", "a"])
         #expect(errors.byModel.first { $0.model == "b" }?.errors == 2)

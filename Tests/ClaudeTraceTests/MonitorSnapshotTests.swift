@@ -90,7 +90,7 @@ struct MonitorSnapshotTests {
         #expect(snapshot.errors.perMinute.count <= 60)
         #expect(snapshot.health.recentRequestsRemembered == 100)
         #expect(monitor.latencySketch().bucketCount <= 2_048)
-        let state = monitor.core.state.withLock { ($0.usage.usersToday.keyCount, $0.usage.features.keyCount, $0.models.keyCount) }
+        let state = monitor.core.state.withLock { ($0.usage.usersToday.keyCount, $0.usage.features.keyCount, $0.models.table.keyCount) }
         #expect(state.0 <= 500 && state.1 <= 20 && state.2 <= 4)
     }
 }

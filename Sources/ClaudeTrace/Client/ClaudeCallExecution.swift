@@ -43,7 +43,7 @@ extension ClaudeClient {
             url: configuration.messagesURL, headers: headers, body: request.json(stream: isStreaming).serializedBytes(),
             timeout: configuration.requestTimeout, isStreaming: isStreaming)
         let startDate = Date()
-        let monitor = configuration.monitor ?? ClaudeClient.defaultMonitor
+        let monitor = configuration.monitor ?? Telemetry.current?.monitor
         let estimatedInput = httpRequest.body.count / 4
         // Only a monitor reads the estimate: without one, skip the table lookup.
         let estimate = monitor == nil ? nil : configuration.pricing.cost(

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What the client knows about a call before sending it.
 public struct ClaudeCallInfo: Sendable, Hashable {
     /// The model as requested.
@@ -54,16 +52,4 @@ public protocol ClaudeCallObserver: Sendable {
 
 extension ClaudeCallObserver {
     public func warning(for call: ClaudeCallInfo, cost: ClaudeCost) -> String? { nil }
-}
-
-extension ClaudeClient {
-    private static let installedMonitor = Mutex<(any ClaudeCallObserver)?>(nil)
-
-    /// The observer clients use when they were given none: nil (every call allowed) until a
-    /// bootstrap installs the monitor. Read on every call, so installing it later still reaches
-    /// clients made earlier.
-    public static var defaultMonitor: (any ClaudeCallObserver)? {
-        get { installedMonitor.withLock { $0 } }
-        set { installedMonitor.withLock { $0 = newValue } }
-    }
 }

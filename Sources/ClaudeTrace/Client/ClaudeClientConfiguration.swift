@@ -32,7 +32,9 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// The tracer for call spans; nil (the default) uses the current provider's at each call,
     /// so `withTracerProvider` and a later bootstrap both apply.
     public var tracer: Tracer?
-    /// The budget gate; nil (the default) uses ``ClaudeClient/defaultMonitor`` at each call.
+    /// The budget gate; nil (the default) uses the monitor of ``Telemetry/current`` at each call
+    /// (the bootstrapped telemetry's, or the one `withTelemetry` set for the task), and none
+    /// without one.
     public var monitor: (any ClaudeCallObserver)?
     /// Where call metrics go; nil (the default) uses ``ClaudeMetrics/current`` at each call
     /// (the bootstrapped meter provider's, or `withMeterProvider`'s), and none without one.

@@ -4,42 +4,6 @@ public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
     case critical
 }
 
-/// One firing of an alert rule, as delivered to the handler and written as a JSON line.
-public struct AlertNotification: Sendable, Hashable, Codable {
-    /// The rule's name.
-    public var rule: String
-    public var severity: AlertSeverity
-    /// What crossed which threshold, e.g. `error rate 12.5% over the last 5 min (8 of 64 calls) > 5%`.
-    public var message: String
-    /// ISO 8601, UTC, by the monitor's clock.
-    public var firedAt: String
-    /// The same instant as Unix epoch nanoseconds.
-    public var firedAtUnixNanoseconds: UInt64
-    /// The call that fired a per-call rule (`claude.request_id`), if any.
-    public var requestID: String?
-
-    public init(rule: String, severity: AlertSeverity, message: String, firedAtUnixNanoseconds: UInt64, requestID: String? = nil) {
-        self.rule = rule
-        self.severity = severity
-        self.message = message
-        self.firedAt = UTCTime.timestamp(firedAtUnixNanoseconds)
-        self.firedAtUnixNanoseconds = firedAtUnixNanoseconds
-        self.requestID = requestID
-    }
-
-    /// The notification as one line of JSON (no trailing newline).
-    public var jsonLine: String {
-        var line = JSONLineWriter()
-        line.field("type", string: "alert")
-        line.field("rule", string: rule)
-        line.field("severity", string: severity.rawValue)
-        line.field("message", string: message)
-        line.field("firedAt", string: firedAt)
-        line.field("requestId", string: requestID)
-        return line.finish()
-    }
-}
-
 /// A named condition over the monitor's state, with a severity and a cooldown: once it fires it
 /// does not fire again until the cooldown (by the monitor's clock) has passed, however long the
 /// condition holds.
@@ -89,7 +53,7 @@ public struct AlertRule: Sendable {
             guard window.calls >= max(1, minimumCalls) else { return nil }
             let rate = Double(window.errors) / Double(window.calls)
             guard rate > fraction else { return nil }
-            return "error rate \(percent(rate)) over the last \(minutes) min (\(window.errors) of \(window.calls) calls) > \(percent(fraction))"
+            return "error rate \(percent(rate)) over the last \(minutes) min (\(window.errors) of \(window.calls) \(window.calls == 1 ? "call" : "calls")) > \(percent(fraction))"
         }
     }
 
@@ -123,19 +87,5 @@ public struct AlertRule: Sendable {
         cooldown: Duration = .seconds(60)
     ) -> AlertRule {
         AlertRule(name: name, severity: severity, cooldown: cooldown, condition: .callCost(aboveNanos: Nanodollars.from(usd: usd)))
-    }
-}
-
-/// Last-fired times per rule: the cooldowns.
-struct AlertCooldowns: Sendable {
-    private var lastFired: [String: UInt64] = [:]
-
-    /// Whether `rule` may fire at `now`; if so, records the firing.
-    mutating func claim(_ rule: AlertRule, now: UInt64) -> Bool {
-        if let last = lastFired[rule.name], now &- last < rule.cooldownNanoseconds, now >= last {
-            return false
-        }
-        lastFired[rule.name] = now
-        return true
     }
 }

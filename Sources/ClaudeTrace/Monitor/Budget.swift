@@ -85,22 +85,29 @@ public struct BudgetExceededError: Error, Sendable, Hashable, Codable, CustomStr
         self.day = day
     }
 
-    /// `budget_exceeded: daily limit of user u-42 reached: spent $5.0012 of $5.00 on 2026-11-10 (UTC); resets at 00:00 UTC`
+    /// `daily limit of user u-42 reached: spent $5.0012 of $5.00 on 2026-11-10 (UTC); resets at 00:00 UTC`
+    /// (the ``ClaudeError`` of a blocked call carries it after its category:
+    /// `claude budget_exceeded: daily limit of user u-42 reached: …`).
     public var message: String {
-        "budget_exceeded: \(limit) reached: spent $\(formatUSD(spentUSD)) of $\(formatUSD(limitUSD)) on \(day) (UTC); resets at 00:00 UTC"
+        "\(limit) reached: spent $\(formatUSD(spentUSD)) of $\(formatUSD(limitUSD)) on \(day) (UTC); resets at 00:00 UTC"
     }
 
-    public var description: String { message }
+    /// `budget exceeded: ` and the ``message``.
+    public var description: String { "budget exceeded: \(message)" }
 }
 
-/// Budget counters for one UTC day: what was blocked and warned, and the reservations of calls
-/// admitted with an estimated cost that have not ended yet.
+/// The budget in force and its counters for one UTC day: what was blocked and warned, and the
+/// reservations of calls admitted with an estimated cost that have not ended yet.
 struct BudgetLedger: Sendable {
     struct Reservation: Sendable {
         var userID: String?
         var nanos: Int64
     }
 
+    var configuration: BudgetConfiguration {
+        didSet { warningNanos = configuration.perRequestWarningUSD.map(Nanodollars.from(usd:)) }
+    }
+    private var warningNanos: Int64?
     /// At most this many reservations are held; beyond it calls are admitted unreserved.
     let maxReservations: Int
     private(set) var reservations: [String: Reservation] = [:]
@@ -111,15 +118,69 @@ struct BudgetLedger: Sendable {
     var perRequestWarnings = 0
     var unreservedAdmissions = 0
 
-    init(maxReservations: Int) {
+    init(configuration: BudgetConfiguration, maxReservations: Int) {
+        self.configuration = configuration
+        warningNanos = configuration.perRequestWarningUSD.map(Nanodollars.from(usd:))
         self.maxReservations = max(0, maxReservations)
     }
 
-    var hasReservations: Bool { !reservations.isEmpty }
-
     func reserved(forUser userID: String) -> Int64 { reservedNanosByUser[userID] ?? 0 }
 
-    mutating func reserve(requestID: String, userID: String?, nanos: Int64) {
+    /// An ended call: its reservation is released (its real cost is now counted elsewhere),
+    /// and a cost past the per-request threshold counts as a warning.
+    @inline(__always)
+    mutating func record(_ call: ClaudeCall, price: CallPrice) {
+        if !reservations.isEmpty, let requestID = call.requestID { release(requestID: requestID) }
+        if let warningNanos, let cost = price.nanos, cost > warningNanos { perRequestWarnings += 1 }
+    }
+
+    /// Blocks once spent plus reserved reaches a limit, or would pass it with `estimateNanos`;
+    /// otherwise admits and reserves the estimate. `spentToday` is today's spend of all calls,
+    /// `spentTodayByUser` the user's; `day` names the UTC day for the error.
+    mutating func check(
+        userID: String?, requestID: String?, estimateNanos: Int64, spentToday: Int64,
+        spentTodayByUser: Int64, day: String
+    ) -> BudgetCheck {
+        if let limitUSD = configuration.dailyLimitUSD {
+            let limit = Nanodollars.from(usd: limitUSD)
+            let committed = spentToday &+ reservedNanos
+            if committed >= limit || (estimateNanos > 0 && committed &+ estimateNanos > limit) {
+                blockedByDailyLimit += 1
+                return .block(BudgetExceededError(limit: .daily, limitUSD: limitUSD, spentUSD: Nanodollars.usd(committed), day: day))
+            }
+        }
+        if let limitUSD = configuration.perUserDailyLimitUSD, let userID {
+            let limit = Nanodollars.from(usd: limitUSD)
+            let committed = spentTodayByUser &+ reserved(forUser: userID)
+            if committed >= limit || (estimateNanos > 0 && committed &+ estimateNanos > limit) {
+                blockedByPerUserLimit += 1
+                return .block(BudgetExceededError(
+                    limit: .perUserDaily(userID: userID), limitUSD: limitUSD, spentUSD: Nanodollars.usd(committed), day: day))
+            }
+        }
+        if estimateNanos > 0, let requestID {
+            reserve(requestID: requestID, userID: userID, nanos: estimateNanos)
+        }
+        return .allow
+    }
+
+    /// Whether a user who spent `spentNanos` today (plus their reservations) is at the per-user limit.
+    func isAtPerUserLimit(_ userID: String, spentNanos: Int64) -> Bool {
+        guard let limitUSD = configuration.perUserDailyLimitUSD else { return false }
+        return spentNanos &+ reserved(forUser: userID) >= Nanodollars.from(usd: limitUSD)
+    }
+
+    /// The snapshot's budget, given today's spend and the users at their limit.
+    func summary(spentToday: Int64, usersAtLimit: Int) -> MonitorSnapshot.Budget {
+        let committed = spentToday &+ reservedNanos
+        return MonitorSnapshot.Budget(
+            limits: configuration, spentTodayUSD: Nanodollars.usd(spentToday), reservedUSD: Nanodollars.usd(reservedNanos),
+            remainingTodayUSD: configuration.dailyLimitUSD.map { Swift.max(0, $0 - Nanodollars.usd(committed)) },
+            blockedByDailyLimit: blockedByDailyLimit, blockedByPerUserLimit: blockedByPerUserLimit,
+            perRequestWarnings: perRequestWarnings, usersAtLimit: usersAtLimit)
+    }
+
+    private mutating func reserve(requestID: String, userID: String?, nanos: Int64) {
         guard nanos > 0 else { return }
         guard reservations[requestID] == nil else { return }
         guard reservations.count < maxReservations else {
@@ -131,8 +192,7 @@ struct BudgetLedger: Sendable {
         if let userID { reservedNanosByUser[userID, default: 0] += nanos }
     }
 
-    /// Releases the reservation of a call that ended (its real cost is now counted).
-    mutating func release(requestID: String) {
+    private mutating func release(requestID: String) {
         guard let reservation = reservations.removeValue(forKey: requestID) else { return }
         reservedNanos -= reservation.nanos
         if let userID = reservation.userID {
@@ -141,9 +201,9 @@ struct BudgetLedger: Sendable {
         }
     }
 
-    /// A new UTC day: counters and reservations start again. Calls in flight at midnight are
-    /// charged to the new day when they end.
+    /// A new UTC day: counters and reservations start again (the configuration stays). Calls
+    /// in flight at midnight are charged to the new day when they end.
     mutating func rollOver() {
-        self = BudgetLedger(maxReservations: maxReservations)
+        self = BudgetLedger(configuration: configuration, maxReservations: maxReservations)
     }
 }

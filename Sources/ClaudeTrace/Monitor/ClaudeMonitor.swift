@@ -1,23 +1,25 @@
 /// Cost, budgets, latency, errors, alerts and usage of Claude calls, computed from their spans.
 ///
-/// Add it to the provider's processors; it reads every ended span that carries the GenAI
-/// attributes of a Claude chat call (`gen_ai.provider.name` = `anthropic`, or the deprecated
-/// `gen_ai.system`; `gen_ai.operation.name` = `chat` or absent), including spans an app made by
-/// hand, and ignores all others:
+/// Give it to ``Telemetry/bootstrap(_:monitor:)``, which registers it as a span processor and
+/// makes it the budget gate of clients given no monitor (with a ``TracerProvider`` built by
+/// hand, pass it in the processors and to ``ClaudeClient`` as `monitor:`). It reads every ended
+/// span that carries the GenAI attributes of a Claude chat call (`gen_ai.provider.name` =
+/// `anthropic`, or the deprecated `gen_ai.system`; `gen_ai.operation.name` = `chat` or absent),
+/// including spans an app made by hand, and ignores all others:
 /// ```swift
 /// let monitor = ClaudeMonitor(MonitorConfiguration(
 ///     budget: .init(dailyLimitUSD: 50, perUserDailyLimitUSD: 2),
 ///     alertRules: [.errorRate(above: 0.05), .highCostRequest(aboveUSD: 1)],
 ///     alertHandler: { alert in pager.send(alert.message) }))
-/// let provider = TracerProvider(processors: [BatchSpanProcessor(exporter: exporter), monitor])
+/// let telemetry = try Telemetry.bootstrap(serviceName: "support-bot", monitor: monitor)
 /// …
-/// print(monitor.snapshot().dashboard())
+/// print(telemetry.monitor.snapshot().dashboard())
 /// ```
 ///
 /// **Cost of a span.** `onEnd` parses the attributes in one pass and updates the state under
 /// one lock: no I/O, no allocation once the keys (models, features, users) are known. Request
 /// log lines and alert notifications go through a bounded queue to a background task; what does
-/// not fit is dropped and counted (``MonitorHealth``).
+/// not fit is dropped and counted (``MonitorSnapshot.Health``).
 ///
 /// **Time.** A call counts in the UTC minute, hour and day of the monitor's clock when its span
 /// ends (for live calls: the call's end). Budgets and "today" roll over at UTC midnight.
@@ -96,8 +98,8 @@ public final class ClaudeMonitor: SpanProcessor {
 
     /// The budget in force; setting it applies to the next check.
     public var budget: BudgetConfiguration {
-        get { core.state.withLock { $0.budget } }
-        set { core.state.withLock { $0.budget = newValue } }
+        get { core.state.withLock { $0.budget.configuration } }
+        set { core.state.withLock { $0.budget.configuration = newValue } }
     }
 
     /// Whether a call may be sent now, for the client to ask before sending.
@@ -139,7 +141,7 @@ public final class ClaudeMonitor: SpanProcessor {
 
     /// Adds a rule (rule names must be unique: the cooldown is kept per name).
     public func addAlertRule(_ rule: AlertRule) {
-        core.state.withLock { $0.add(rule) }
+        core.state.withLock { $0.alerts.add(rule) }
     }
 
     /// Evaluates every state rule now (outside its automatic rate limit) and returns the alerts

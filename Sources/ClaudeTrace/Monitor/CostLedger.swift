@@ -52,4 +52,24 @@ struct CostLedger: Sendable {
     mutating func rollOver() {
         todayNanos = 0
     }
+
+    /// The snapshot's cost, with the by-key lists the other ledgers keep, as of `hour` and `day`.
+    func summary(
+        byModel: [MonitorSnapshot.NamedCost], byFeature: [MonitorSnapshot.NamedCost], byUserToday: [MonitorSnapshot.NamedCost], topUsersAllTime: [MonitorSnapshot.TopUserCost],
+        hour: Int64, day: Int64
+    ) -> MonitorSnapshot.Cost {
+        MonitorSnapshot.Cost(
+            totalUSD: Nanodollars.usd(totalNanos), todayUSD: Nanodollars.usd(todayNanos),
+            pricedCalls: pricedCalls, unknownPriceCalls: unknownPriceCalls, unpricedCalls: unpricedCalls,
+            perRequest: perRequest.count > 0 ? MonitorSnapshot.CostDistribution(
+                count: perRequest.count, meanUSD: perRequest.mean ?? 0, p50USD: perRequest.quantile(0.5) ?? 0,
+                p95USD: perRequest.quantile(0.95) ?? 0, p99USD: perRequest.quantile(0.99) ?? 0, maxUSD: perRequest.max ?? 0) : nil,
+            byModel: byModel, byFeature: byFeature, byUserToday: byUserToday, topUsersAllTime: topUsersAllTime,
+            byHour: hours.periods(endingAt: hour).map { Self.periodCost(UTCTime.hourString(hour: $0.period), $0.tally) },
+            byDay: days.periods(endingAt: day).map { Self.periodCost(UTCTime.dateString(day: $0.period), $0.tally) })
+    }
+
+    private static func periodCost(_ start: String, _ tally: PeriodTally) -> MonitorSnapshot.PeriodCost {
+        MonitorSnapshot.PeriodCost(start: start, costUSD: Nanodollars.usd(tally.costNanos), calls: tally.calls, errors: tally.errors, unpricedCalls: tally.unpricedCalls)
+    }
 }

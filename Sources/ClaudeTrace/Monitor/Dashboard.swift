@@ -17,7 +17,7 @@ extension MonitorSnapshot {
             out.append("errors    " + errors.byCategory.prefix(rows).map { "\($0.name) \(grouped($0.count))" }.joined(separator: " · "))
         }
         if errors.retries.totalRetries > 0 || errors.retries.failedAfterRetries > 0 {
-            out.append("retries   \(grouped(errors.retries.totalRetries)) retries · \(grouped(errors.retries.retriedCalls)) calls retried · \(grouped(errors.retries.failedAfterRetries)) failed after retries")
+            out.append("retries   \(counted(errors.retries.totalRetries, "retry", "retries")) · \(counted(errors.retries.retriedCalls, "call")) retried · \(grouped(errors.retries.failedAfterRetries)) failed after retries")
         }
 
         if latency.duration != nil {
@@ -47,12 +47,12 @@ extension MonitorSnapshot {
             var parts: [String] = []
             if let daily = budget.limits.dailyLimitUSD { parts.append("today $\(formatUSD(budget.spentTodayUSD)) of $\(formatUSD(daily))") }
             if let perUser = budget.limits.perUserDailyLimitUSD { parts.append("per user $\(formatUSD(perUser)) (\(budget.usersAtLimit) at limit)") }
-            if let warning = budget.limits.perRequestWarningUSD { parts.append("\(grouped(budget.perRequestWarnings)) calls over $\(formatUSD(warning))") }
+            if let warning = budget.limits.perRequestWarningUSD { parts.append("\(counted(budget.perRequestWarnings, "call")) over $\(formatUSD(warning))") }
             parts.append("blocked \(budget.blockedByDailyLimit) daily, \(budget.blockedByPerUserLimit) per user")
             out.append("budget    " + parts.joined(separator: " · "))
         }
 
-        var usageLine = "usage     \(grouped(usage.uniqueUsersToday))\(usage.usersTodayAtCapacity ? "+" : "") users today"
+        var usageLine = "usage     \(grouped(usage.uniqueUsersToday))\(usage.usersTodayAtCapacity ? "+" : "") \(usage.uniqueUsersToday == 1 ? "user" : "users") today"
         if usage.feedback.total > 0, let rate = usage.feedback.acceptanceRate {
             usageLine += " · feedback \(grouped(usage.feedback.total)), \(percent(rate)) accepted"
         }
@@ -72,9 +72,14 @@ extension MonitorSnapshot {
             out.append(line)
         }
         if health.droppedLogLines + health.droppedAlerts > 0 {
-            out.append("monitor   dropped \(grouped(health.droppedLogLines)) log lines, \(grouped(health.droppedAlerts)) alerts (queue full)")
+            out.append("monitor   dropped \(counted(health.droppedLogLines, "log line")), \(counted(health.droppedAlerts, "alert")) (queue full)")
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `1 call`, `2 calls`, `1,204 calls`.
+    private func counted(_ count: Int, _ noun: String, _ plural: String? = nil) -> String {
+        "\(grouped(count)) \(count == 1 ? noun : plural ?? noun + "s")"
     }
 
     private func latencyRow(_ name: String, _ duration: Percentiles?, _ ttft: Percentiles?) -> String {
@@ -88,7 +93,7 @@ extension MonitorSnapshot {
         return trimTrailing(row)
     }
 
-    private func appendCosts(_ out: inout [String], _ label: String, _ entries: [NamedCost], _ rows: Int, suffix: String = "") {
+    private func appendCosts(_ out: inout [String], _ label: String, _ entries: [MonitorSnapshot.NamedCost], _ rows: Int, suffix: String = "") {
         guard !entries.isEmpty else { return }
         let text = entries.prefix(rows).map { "\($0.name) $\(formatUSD($0.costUSD)) (\(grouped($0.calls)))" }.joined(separator: " · ")
         out.append("  \(label)\(suffix)  \(text)")

@@ -7,7 +7,7 @@ final class MonitorCore: Sendable {
     let outbox: MonitorOutbox
     private let requestLog: RequestLogConfiguration?
     /// ``BudgetConfiguration/reservesEstimatedCost`` as configured (read without the lock).
-    var reservesEstimatedCost: Bool { state.withLock { $0.budget.reservesEstimatedCost } }
+    var reservesEstimatedCost: Bool { state.withLock { $0.budget.configuration.reservesEstimatedCost } }
 
     init(configuration: MonitorConfiguration) {
         self.configuration = configuration
@@ -40,20 +40,13 @@ final class MonitorCore: Sendable {
     }
 
     func latencySketch(model: String?, timeToFirstToken: Bool) -> QuantileSketch {
-        state.withLock { state in
-            var result = QuantileSketch()
-            for entry in state.models.entries where model == nil || model == entry.name {
-                let stats = entry.stats
-                result.mergeCompatible(timeToFirstToken ? stats.timeToFirstToken : stats.duration)
-            }
-            return result
-        }
+        state.withLock { $0.models.latencySketch(model: model, timeToFirstToken: timeToFirstToken) }
     }
 
     /// Runs the state rules on a fresh snapshot (rule code runs outside the lock), then claims
     /// the cooldowns of those that fired.
     func evaluateStateRules() -> [AlertNotification] {
-        let rules = state.withLock { $0.stateRules }
+        let rules = state.withLock { $0.alerts.stateRules }
         guard !rules.isEmpty else { return [] }
         let snapshot = snapshot()
         let now = snapshot.takenAtUnixNanoseconds
@@ -63,15 +56,7 @@ final class MonitorCore: Sendable {
             firing.append((rule, message))
         }
         guard !firing.isEmpty else { return [] }
-        return state.withLock { state in
-            var fired: [AlertNotification] = []
-            for (rule, message) in firing where state.cooldowns.claim(rule, now: now) {
-                let notification = AlertNotification(rule: rule.name, severity: rule.severity, message: message, firedAtUnixNanoseconds: now)
-                state.remember(notification)
-                fired.append(notification)
-            }
-            return fired
-        }
+        return state.withLock { $0.alerts.fire(firing, now: now) }
     }
 
     /// The background task: turns records into JSON lines and writes them, delivers alerts,
@@ -86,9 +71,11 @@ final class MonitorCore: Sendable {
             return destination.write(lines) ? (lines.count, 0) : (0, lines.count)
         }
         func deliver(_ notification: AlertNotification) {
+            // One place per alert: the log, else the app's handler, else the diagnostics hook
+            // (a handler that prints, like the demo's, would otherwise show each alert twice).
             if let alertLog {
                 _ = alertLog.write([notification.jsonLine])
-            } else {
+            } else if alertHandler == nil {
                 Diagnostics.report(notification.severity == .critical ? .error : .warning, component: "ClaudeMonitor", notification.jsonLine)
             }
             alertHandler?(notification)

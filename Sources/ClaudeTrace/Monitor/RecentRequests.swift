@@ -39,8 +39,19 @@ struct RecentRequests: Sendable {
     /// Calls remembered.
     var count: Int { filled ? capacity : next }
 
+    /// Remembers a call that has a request id.
     @inline(__always)
-    mutating func remember(_ entry: Entry, hash: UInt64) {
+    mutating func record(_ call: ClaudeCall, context: SpanContext, featureSlot: Int, price: CallPrice) {
+        guard let requestID = call.requestID else { return }
+        remember(
+            Entry(
+                traceID: context.traceID, spanID: context.spanID, traceFlags: context.traceFlags,
+                featureSlot: Int32(truncatingIfNeeded: featureSlot), costNanos: price.nanos),
+            hash: KeyHasher.hash(requestID))
+    }
+
+    @inline(__always)
+    private mutating func remember(_ entry: Entry, hash: UInt64) {
         ring[next] = entry
         hashes[next] = hash == 0 ? 1 : hash
         next += 1

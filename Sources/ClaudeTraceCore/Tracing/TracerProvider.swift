@@ -2,7 +2,7 @@ import Synchronization
 
 /// Owns the sampler, id generator, limits, resource and processors, and hands out tracers.
 ///
-/// Build one at start-up (``Telemetry/bootstrap`` does this from code and the environment) and
+/// Build one at start-up (`Telemetry.bootstrap` does this from code and the environment) and
 /// install it with ``TracerProvider/setGlobal(_:)``; tests use ``withTracerProvider(_:operation:)``
 /// to run with their own provider in parallel.
 public final class TracerProvider: Sendable {

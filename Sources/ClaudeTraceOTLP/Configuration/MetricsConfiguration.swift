@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// How ``Telemetry`` sets up metrics: where they go, how often, and how many series each
+/// How `Telemetry` (module ClaudeTrace) sets up metrics: where they go, how often, and how many series each
 /// instrument keeps.
 ///
 /// Metrics are on when an exporter is chosen in code or by `OTEL_METRICS_EXPORTER`, and
@@ -19,7 +19,7 @@ public struct MetricsConfiguration: Sendable {
     /// 2000 (the specification's default).
     public var cardinalityLimit: Int
     /// A Prometheus `/metrics` listener on `127.0.0.1` at this port (0 picks a free one; see
-    /// ``Telemetry/prometheusListener``). `OTEL_METRICS_EXPORTER=prometheus` turns it on at
+    /// `Telemetry.prometheusListener`). `OTEL_METRICS_EXPORTER=prometheus` turns it on at
     /// `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464). Default off.
     public var prometheusPort: Int?
 
@@ -35,7 +35,7 @@ public struct MetricsConfiguration: Sendable {
     }
 }
 
-/// One metrics exporter for ``Telemetry`` to build, with a periodic reader in front.
+/// One metrics exporter for `Telemetry` to build, with a periodic reader in front.
 ///
 /// From the environment, `OTEL_METRICS_EXPORTER` is a comma-separated list of:
 ///
@@ -46,7 +46,7 @@ public struct MetricsConfiguration: Sendable {
 /// | `prometheus` | the `/metrics` listener on 127.0.0.1, port `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464) |
 /// | `none` | no metrics |
 public struct MetricExporterChoice: Sendable {
-    enum Kind: Sendable {
+    package enum Kind: Sendable {
         case otlp(endpoint: String?, protocol: OTLPProtocol?, temporality: AggregationTemporality?, headers: [String: String]?)
         case file(String)
         case prometheus(port: Int)
@@ -54,7 +54,7 @@ public struct MetricExporterChoice: Sendable {
         case custom(any MetricExporter)
     }
 
-    let kind: Kind
+    package let kind: Kind
 
     /// OTLP/HTTP to `/v1/metrics`; each argument left nil comes from the environment.
     /// - Parameter endpoint: the full metrics URL, e.g. `http://collector:4318/v1/metrics`.

@@ -178,7 +178,7 @@ public enum OTLPProtocol: String, Sendable, Hashable, CaseIterable {
 /// Valid: a host (a name, an IPv4 address, or an IPv6 address in closed brackets), an optional
 /// port from 1 to 65535 in digits, and optional user-info (`user:password@`), which the
 /// exporter sends as Basic authentication and never prints.
-struct HTTPURL {
+package struct HTTPURL {
     let scheme: String
     /// The host and port, without user-info.
     let host: String
@@ -189,7 +189,7 @@ struct HTTPURL {
     /// The URL without its user-info: what is sent and what messages show.
     let withoutUserInfo: String
 
-    init?(_ text: String) {
+    package init?(_ text: String) {
         let lowered = text.lowercased()
         let scheme: String
         if lowered.hasPrefix("http://") {
@@ -251,7 +251,7 @@ struct HTTPURL {
 
     /// `text` with anything between `://` and an `@` in its authority cut out, for messages
     /// about a URL that may not even be valid.
-    static func displayed(_ text: String) -> String {
+    package static func displayed(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return text }
         let rest = text[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
@@ -262,14 +262,14 @@ struct HTTPURL {
 
 /// Header fields as RFC 9110 allows them: a name of token characters, a value without CR, LF
 /// or NUL. Anything else could split the request or be sent as something else.
-enum HTTPHeaderField {
-    static func isValidName(_ name: String) -> Bool {
+package enum HTTPHeaderField {
+    package static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { byte in
             (0x21...0x7e).contains(byte) && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
         }
     }
 
-    static func isValidValue(_ value: String) -> Bool {
+    package static func isValidValue(_ value: String) -> Bool {
         !value.utf8.contains { $0 == 0x0d || $0 == 0x0a || $0 == 0x00 }
     }
 }

@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// Everything ``Telemetry`` builds a tracer provider from.
+/// Everything `Telemetry` (module ClaudeTrace) builds a tracer provider from.
 ///
 /// A property left nil (or empty) takes its value from its `OTEL_*` variable, else the
 /// default; a value set in code always wins over the environment. Invalid environment values
@@ -36,7 +36,7 @@ public struct TelemetryConfiguration: Sendable {
     /// A provider that records nothing (contexts still propagate). `OTEL_SDK_DISABLED` (only
     /// `true` disables); default false.
     public var disabled: Bool?
-    /// How long ``Telemetry/shutdown(timeout:)`` and ``Telemetry/forceFlush(timeout:)`` wait by
+    /// How long `Telemetry.shutdown(timeout:)` and `Telemetry.forceFlush(timeout:)` wait by
     /// default. Code only; default 30 s.
     public var shutdownTimeout: Duration
     /// Metrics: exporters, interval, cardinality limit, the Prometheus listener. Default: on
@@ -69,20 +69,20 @@ public struct TelemetryConfiguration: Sendable {
     }
 
     /// The resource: SDK defaults < `OTEL_RESOURCE_ATTRIBUTES` < `OTEL_SERVICE_NAME` < code.
-    func resolvedResource() -> Resource {
+    package func resolvedResource() -> Resource {
         var code = resourceAttributes
         if let serviceName { code["service.name"] = .string(serviceName) }
         return Resource.detect(code: Resource(attributes: code), environment: environment)
     }
 
     /// The exporters to build: from code, else `OTEL_TRACES_EXPORTER`, else OTLP.
-    func resolvedExporters() -> [TraceExporterChoice] {
+    package func resolvedExporters() -> [TraceExporterChoice] {
         exporters ?? TraceExporterChoice.fromEnvironment(environment) ?? [.otlp()]
     }
 
     /// The metrics exporters to build: from code, else `OTEL_METRICS_EXPORTER`, else OTLP when
     /// an OTLP endpoint is set (in the environment, or a trace exporter's in code), else none.
-    func resolvedMetricExporters() -> [MetricExporterChoice] {
+    package func resolvedMetricExporters() -> [MetricExporterChoice] {
         if let exporters = metrics.exporters ?? MetricExporterChoice.fromEnvironment(environment) { return exporters }
         for choice in exporters ?? [] {
             switch choice.kind {
@@ -107,19 +107,19 @@ public struct TelemetryConfiguration: Sendable {
         return (endpoint.hasSuffix("/") ? endpoint : endpoint + "/") + "v1/metrics"
     }
 
-    func resolvedDisabled() -> Bool {
+    package func resolvedDisabled() -> Bool {
         disabled ?? environment.bool("OTEL_SDK_DISABLED") ?? false
     }
 
-    func resolvedSampler() -> any Sampler {
+    package func resolvedSampler() -> any Sampler {
         sampler ?? samplerFromEnvironment(environment) ?? ParentBasedSampler(root: AlwaysOnSampler())
     }
 
-    func resolvedBatch() -> BatchSpanProcessor.Configuration {
+    package func resolvedBatch() -> BatchSpanProcessor.Configuration {
         batch ?? .fromEnvironment(environment)
     }
 
-    func resolvedLimits() -> SpanLimits {
+    package func resolvedLimits() -> SpanLimits {
         limits ?? .fromEnvironment(environment)
     }
 }

@@ -1,6 +1,6 @@
 import ClaudeTraceCore
 
-/// One exporter for ``Telemetry/bootstrap(serviceName:resourceAttributes:exporters:sampler:processors:batch:limits:disabled:environment:shutdownTimeout:)``
+/// One exporter for `Telemetry.bootstrap(…)` (module ClaudeTrace)
 /// to build, with the processor that feeds it.
 ///
 /// In code: `.otlp()`, `.otlp(endpoint: "http://collector:4318/v1/traces", headers: [...])`,
@@ -18,7 +18,7 @@ import ClaudeTraceCore
 /// Other values (`zipkin`, …) are reported and ignored; a list left empty by that means the
 /// default, `otlp`.
 public struct TraceExporterChoice: Sendable {
-    enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// Settings given in code; nil ones come from the environment.
         case otlp(OTLPOverrides)
         /// A complete configuration: the environment is not read.
@@ -30,16 +30,16 @@ public struct TraceExporterChoice: Sendable {
         case custom(any SpanExporter)
     }
 
-    struct OTLPOverrides: Sendable {
-        var endpoint: String?
-        var headers: [String: String]?
-        var timeout: Duration?
-        var compression: OTLPCompression?
-        var `protocol`: OTLPProtocol?
-        var retry: OTLPRetryPolicy?
+    package struct OTLPOverrides: Sendable {
+        package var endpoint: String?
+        package var headers: [String: String]?
+        package var timeout: Duration?
+        package var compression: OTLPCompression?
+        package var `protocol`: OTLPProtocol?
+        package var retry: OTLPRetryPolicy?
     }
 
-    let kind: Kind
+    package let kind: Kind
 
     /// OTLP/HTTP to a collector. Each argument left nil comes from its `OTEL_EXPORTER_OTLP_*`
     /// variable, else its default (see ``OTLPHTTPExporterConfiguration``).

@@ -16,7 +16,7 @@ import Darwin
 /// It listens on the loopback interface only, so nothing outside the machine reaches it. One
 /// thread of its own, one connection at a time, `Connection: close` after each answer; a client
 /// that sends nothing for 2 s is dropped. Turn it on with ``MetricsConfiguration/prometheusPort``
-/// (or `OTEL_METRICS_EXPORTER=prometheus`); ``Telemetry/shutdown(timeout:)`` stops it.
+/// (or `OTEL_METRICS_EXPORTER=prometheus`); `Telemetry.shutdown(timeout:)` stops it.
 public final class PrometheusListener: Sendable {
     /// The port it listens on (the one asked for, or the one the system picked for 0).
     public let port: Int

@@ -31,8 +31,8 @@ public struct ClaudeCallAggregator: Sendable {
     private var streamedCalls = 0
     private var blockedByBudget = 0
     private var retries = ClaudeCallReport.Retries()
-    private var feedback = FeedbackCounts()
-    private var feedbackByFeature: [String: FeedbackCounts] = [:]
+    private var feedback = MonitorSnapshot.Feedback()
+    private var feedbackByFeature: [String: MonitorSnapshot.Feedback] = [:]
     private var unpricedByModel: [String: Int] = [:]
     private var totalCost: Int64 = 0
     private var costByModel: [String: Int64] = [:]
@@ -70,7 +70,7 @@ public struct ClaudeCallAggregator: Sendable {
             add(call)
         } else if let given = ClaudeFeedback(span) {
             feedback.add(given.action)
-            feedbackByFeature[given.feature ?? Self.unknownFeature, default: FeedbackCounts()].add(given.action)
+            feedbackByFeature[given.feature ?? Self.unknownFeature, default: MonitorSnapshot.Feedback()].add(given.action)
         }
     }
 
@@ -157,7 +157,7 @@ public struct ClaudeCallAggregator: Sendable {
         let topFeatures = features.prefix(ClaudeCallReport.maximumTopFeatures).map { feature in
             ClaudeCallReport.FeatureUsage(
                 feature: feature, calls: callsByFeature[feature] ?? 0, costUSD: Nanodollars.usd(costByFeature[feature] ?? 0),
-                feedback: feedbackByFeature[feature] ?? FeedbackCounts())
+                feedback: feedbackByFeature[feature] ?? MonitorSnapshot.Feedback())
         }
         return ClaudeCallReport(
             calls: calls, errors: errors, unpricedCalls: unpricedCalls, unknownPriceCalls: unknownPriceCalls,

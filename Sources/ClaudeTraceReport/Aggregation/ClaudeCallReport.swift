@@ -27,7 +27,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// What the client's retries did.
     public var retries: Retries
     /// What users did with the answers: the monitor's `claude.feedback` spans.
-    public var feedback: FeedbackCounts
+    public var feedback: MonitorSnapshot.Feedback
     public var cost: CostBreakdown
     /// Tokens of every call, failed ones included (see ``ClaudeTokenCounts`` for what each counts).
     public var tokens: ClaudeTokenCounts
@@ -51,7 +51,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
 
     public init(
         calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, unknownPriceCalls: Int = 0,
-        streamedCalls: Int = 0, blockedByBudget: Int = 0, retries: Retries = Retries(), feedback: FeedbackCounts = FeedbackCounts(),
+        streamedCalls: Int = 0, blockedByBudget: Int = 0, retries: Retries = Retries(), feedback: MonitorSnapshot.Feedback = MonitorSnapshot.Feedback(),
         cost: CostBreakdown = CostBreakdown(), tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Percentiles] = [:],
         timeToFirstChunk: [String: Percentiles] = [:], callsByModel: [String: Int] = [:], unpricedCallsByModel: [String: Int] = [:],
         topFeatures: [FeatureUsage] = [], timeRange: TimeWindow = TimeWindow(), file: FileSection = FileSection()
@@ -112,9 +112,9 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         public var calls: Int
         public var costUSD: Double
         /// Feedback on this feature's answers.
-        public var feedback: FeedbackCounts
+        public var feedback: MonitorSnapshot.Feedback
 
-        public init(feature: String, calls: Int, costUSD: Double, feedback: FeedbackCounts = FeedbackCounts()) {
+        public init(feature: String, calls: Int, costUSD: Double, feedback: MonitorSnapshot.Feedback = MonitorSnapshot.Feedback()) {
             self.feature = feature
             self.calls = calls
             self.costUSD = costUSD
@@ -204,8 +204,8 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     }
 }
 
-extension FeedbackCounts {
-    mutating func merge(_ other: FeedbackCounts) {
+extension MonitorSnapshot.Feedback {
+    mutating func merge(_ other: MonitorSnapshot.Feedback) {
         accept += other.accept
         reject += other.reject
         edit += other.edit

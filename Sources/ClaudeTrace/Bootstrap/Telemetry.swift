@@ -1,24 +1,31 @@
 import ClaudeTraceCore
+import ClaudeTraceOTLP
 import Synchronization
 
 /// The SDK, set up: a tracer provider built from code and the `OTEL_*` environment, with its
-/// exporters and processors; when metrics are on (an OTLP endpoint is set, or
-/// ``TelemetryConfiguration/metrics`` says so), a meter provider with its readers and the
-/// optional Prometheus listener; and the calls that flush and stop them all.
+/// exporters and processors; the ``ClaudeMonitor`` of Claude calls; when metrics are on (an
+/// OTLP endpoint is set, or ``TelemetryConfiguration/metrics`` says so), a meter provider with
+/// its readers and the optional Prometheus listener; and the calls that flush and stop them all.
 ///
 /// ```swift
 /// let telemetry = try Telemetry.bootstrap(serviceName: "support-bot")  // OTLP/HTTP to :4318
-/// // or: exporters: [.file("traces.jsonl")], sampler: .parentBased(root: .traceIDRatio(0.25))
+/// // or: exporters: [.file("traces.jsonl")], monitor: ClaudeMonitor(MonitorConfiguration(budget: …))
+/// let claude = ClaudeClient(apiKey: key)     // its spans reach telemetry.monitor, which checks budgets
 /// …
+/// print(telemetry.monitor.snapshot().dashboard())
 /// await telemetry.shutdown()   // flushes everything; idempotent; bounded by a timeout
 /// ```
 ///
-/// ``bootstrap(_:)`` also installs the provider globally (``TracerProvider/setGlobal(_:)``);
-/// ``init(_:)`` builds one without installing it, for tests (pair it with
-/// `withTracerProvider(telemetry.provider) { … }`).
+/// ``bootstrap(_:monitor:)`` also installs it globally: its provider becomes
+/// ``TracerProvider/current`` and it becomes ``current``. ``init(_:monitor:)`` builds one
+/// without installing it, for tests: run them inside ``withTelemetry(_:isolation:operation:)``.
 public final class Telemetry: Sendable {
     /// The provider every tracer comes from.
     public let provider: TracerProvider
+    /// The monitor of Claude calls: a processor of ``provider`` (registered once, after the
+    /// others), and the budget gate of every ``ClaudeClient`` made without a monitor of its own
+    /// while this telemetry is ``current``.
+    public let monitor: ClaudeMonitor
     /// The exporters built for ``TelemetryConfiguration/exporters``, in order.
     public let exporters: [any SpanExporter]
     /// The meter provider metrics are recorded into; nil when metrics are off (no exporter and
@@ -35,10 +42,14 @@ public final class Telemetry: Sendable {
     /// The processors built for ``exporters``, whose figures a timed-out shutdown reports.
     private let batchProcessors: [BatchSpanProcessor]
 
-    /// Builds the provider `configuration` describes, without installing it globally.
+    /// Builds the provider `configuration` describes, with `monitor` as its last processor
+    /// (also when `configuration.processors` holds it already), without installing it globally.
     /// - Throws: ``TelemetryConfigurationError`` for a setting given in code that cannot work.
     ///   Invalid environment values never throw: they are reported and replaced by defaults.
-    public init(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) {
+    public init(
+        _ configuration: TelemetryConfiguration, monitor: ClaudeMonitor = ClaudeMonitor()
+    ) throws(TelemetryConfigurationError) {
+        self.monitor = monitor
         shutdownTimeout = configuration.shutdownTimeout
         if let file = configuration.environment.string("OTEL_CONFIG_FILE") {
             // The spec: with OTEL_CONFIG_FILE set, the other variables are ignored in favour of
@@ -100,7 +111,7 @@ public final class Telemetry: Sendable {
         (meterProvider, metricReaders, prometheusListener) = try Self.makeMetrics(configuration, resource: resource)
         provider = TracerProvider(
             resource: resource, sampler: configuration.resolvedSampler(), limits: configuration.resolvedLimits(),
-            processors: processors + configuration.processors)
+            processors: processors + configuration.processors.filter { ($0 as? ClaudeMonitor) !== monitor } + [monitor])
     }
 
     /// The meter provider, its readers and the Prometheus listener `configuration` asks for.
@@ -156,30 +167,45 @@ public final class Telemetry: Sendable {
         }
     }
 
-    /// Builds the provider `configuration` describes and installs it as the global one.
+    /// Builds the telemetry `configuration` describes and installs it globally: its tracer and
+    /// meter providers become the global ones, and it becomes ``current``.
     @discardableResult
-    public static func bootstrap(_ configuration: TelemetryConfiguration) throws(TelemetryConfigurationError) -> Telemetry {
-        let telemetry = try Telemetry(configuration)
+    public static func bootstrap(
+        _ configuration: TelemetryConfiguration, monitor: ClaudeMonitor = ClaudeMonitor()
+    ) throws(TelemetryConfigurationError) -> Telemetry {
+        let telemetry = try Telemetry(configuration, monitor: monitor)
         TracerProvider.setGlobal(telemetry.provider)
         MeterProvider.setGlobal(telemetry.meterProvider)
+        bootstrapped.withLock { $0 = telemetry }
         return telemetry
     }
 
-    /// Builds a provider from these settings and the `OTEL_*` environment, and installs it as
-    /// the global one. Each argument left nil comes from the environment, else its default;
-    /// see ``TelemetryConfiguration`` for which variable backs which argument.
+    /// Builds the telemetry from these settings and the `OTEL_*` environment, and installs it
+    /// globally. Each argument left nil comes from the environment, else its default; see
+    /// ``TelemetryConfiguration`` for which variable backs which argument.
     @discardableResult
     public static func bootstrap(
         serviceName: String? = nil, resourceAttributes: Attributes = [:],
         exporters: [TraceExporterChoice]? = nil, sampler: (any Sampler)? = nil,
-        processors: [any SpanProcessor] = [], batch: BatchSpanProcessor.Configuration? = nil,
+        processors: [any SpanProcessor] = [], monitor: ClaudeMonitor = ClaudeMonitor(),
+        batch: BatchSpanProcessor.Configuration? = nil,
         limits: SpanLimits? = nil, disabled: Bool? = nil, metrics: MetricsConfiguration = MetricsConfiguration(),
         environment: EnvironmentReader = EnvironmentReader(), shutdownTimeout: Duration = .seconds(30)
     ) throws(TelemetryConfigurationError) -> Telemetry {
-        try bootstrap(TelemetryConfiguration(
-            serviceName: serviceName, resourceAttributes: resourceAttributes, exporters: exporters,
-            sampler: sampler, processors: processors, batch: batch, limits: limits, disabled: disabled,
-            shutdownTimeout: shutdownTimeout, metrics: metrics, environment: environment))
+        try bootstrap(
+            TelemetryConfiguration(
+                serviceName: serviceName, resourceAttributes: resourceAttributes, exporters: exporters,
+                sampler: sampler, processors: processors, batch: batch, limits: limits, disabled: disabled,
+                shutdownTimeout: shutdownTimeout, metrics: metrics, environment: environment),
+            monitor: monitor)
+    }
+
+    private static let bootstrapped = Mutex<Telemetry?>(nil)
+
+    /// The telemetry in force here: the one ``withTelemetry(_:isolation:operation:)`` set for
+    /// this task, else the last one bootstrapped; nil before any bootstrap.
+    public static var current: Telemetry? {
+        TaskLocalTelemetry.value ?? bootstrapped.withLock { $0 }
     }
 
     /// A tracer for an instrumentation scope (a library or a part of the app).
@@ -252,6 +278,22 @@ public final class Telemetry: Sendable {
         }
         return line
     }
+}
+
+enum TaskLocalTelemetry {
+    @TaskLocal static var value: Telemetry?
+}
+
+/// Runs `operation` with `telemetry` in place of the bootstrapped one, for this task and its
+/// children: its provider is ``TracerProvider/current`` and its monitor the budget gate of
+/// clients made without one. Lets tests run in parallel, each with its own telemetry.
+public func withTelemetry<T>(
+    _ telemetry: Telemetry, isolation: isolated (any Actor)? = #isolation,
+    operation: () async throws -> T
+) async rethrows -> T {
+    try await TaskLocalTelemetry.$value.withValue(telemetry, operation: {
+        try await withTracerProvider(telemetry.provider, operation: operation)
+    }, isolation: isolation)
 }
 
 /// Waits for `task` at most `timeout`; true when it finished. The task goes on running when

@@ -1,19 +1,3 @@
-/// Everything the monitor keeps per model: calls, cost, tokens, failures by category, and two
-/// latency sketches (duration and time to first token of successful calls).
-struct ModelStats: Sendable {
-    var calls = 0
-    var errors = 0
-    var costNanos: Int64 = 0
-    var unpricedCalls = 0
-    var uncachedInputTokens: Int64 = 0
-    var outputTokens: Int64 = 0
-    var cacheReadTokens: Int64 = 0
-    var cacheCreationTokens: Int64 = 0
-    var errorsByCategory = [Int](repeating: 0, count: ClaudeErrorCategory.allCases.count)
-    var duration = QuantileSketch()
-    var timeToFirstToken = QuantileSketch()
-}
-
 /// Durations of recent successful calls, for the latency alert: the calls of the current
 /// window of `windowMinutes` and of the one before, in two sketches that rotate. Memory: two
 /// sketches.
@@ -27,10 +11,12 @@ struct RecentLatency: Sendable {
         self.windowMinutes = Int64(max(1, windowMinutes))
     }
 
+    /// Adds the call's duration when it succeeded.
     @inline(__always)
-    mutating func add(_ seconds: Double, minute: Int64) {
+    mutating func record(_ call: ClaudeCall, minute: Int64) {
+        guard !call.isError else { return }
         rotate(to: minute)
-        current.add(seconds)
+        current.add(call.durationSeconds)
     }
 
     /// The recent durations as of `minute`: the current window merged with the previous one.
