@@ -35,7 +35,7 @@ public enum ClaudeContentBlock: Sendable, Hashable {
     public var text: String? { if case .text(let text, _) = self { text } else { nil } }
 
     /// The block as the API's JSON.
-    public var json: ClaudeJSON {
+    package var json: ClaudeJSON {
         var members: [String: ClaudeJSON]
         var cache: ClaudeCacheControl?
         switch self {
@@ -69,7 +69,7 @@ public enum ClaudeContentBlock: Sendable, Hashable {
 
     /// Reads a block from the API's JSON. Never fails: a block of an unknown type, or a known
     /// type missing a required field, is kept as ``unknown(type:json:)``.
-    public init(json: ClaudeJSON) {
+    package init(json: ClaudeJSON) {
         let type = json["type"]?.stringValue ?? ""
         let cache = ClaudeCacheControl(json: json["cache_control"])
         switch type {

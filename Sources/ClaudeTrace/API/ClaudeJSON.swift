@@ -61,7 +61,7 @@ extension ClaudeJSON {
     }
 
     /// The value as compact UTF-8 JSON bytes, object keys sorted.
-    public func serializedBytes() -> [UInt8] {
+    package func serializedBytes() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         write(into: &bytes)
@@ -69,7 +69,7 @@ extension ClaudeJSON {
     }
 
     /// Appends the value as compact JSON to `bytes`.
-    public func write(into bytes: inout [UInt8]) {
+    package func write(into bytes: inout [UInt8]) {
         switch self {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)

@@ -62,7 +62,7 @@ public struct ClaudeMessageRequest: Sendable, Hashable {
     }
 
     /// The request body as the API's JSON; `stream` adds `"stream": true`.
-    public func json(stream: Bool = false) -> ClaudeJSON {
+    package func json(stream: Bool = false) -> ClaudeJSON {
         var body = additionalFields
         body["model"] = .string(model)
         body["max_tokens"] = .integer(maxTokens)

@@ -66,7 +66,7 @@ public struct ClaudeMessageResponse: Sendable, Hashable {
 
     /// Reads the API's message JSON. Unknown fields are ignored and unknown blocks kept; nil
     /// when it is not a message object at all.
-    public init?(json: ClaudeJSON) {
+    package init?(json: ClaudeJSON) {
         guard json.objectValue != nil, json["type"]?.stringValue ?? "message" == "message" else { return nil }
         self.init(
             id: json["id"]?.stringValue ?? "", model: json["model"]?.stringValue ?? "",

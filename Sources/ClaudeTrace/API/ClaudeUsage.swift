@@ -49,14 +49,14 @@ public struct ClaudeUsage: Sendable, Hashable {
     public var promptTokens: Int { inputTokens + cacheCreationInputTokens + cacheReadInputTokens }
 
     /// Reads the API's `usage` object.
-    public init(json: ClaudeJSON) {
+    package init(json: ClaudeJSON) {
         self.init()
         merge(json)
     }
 
     /// Overwrites every count `json` carries and leaves the others: a stream's `message_delta`
     /// usage is cumulative, so its values replace those of `message_start`.
-    public mutating func merge(_ json: ClaudeJSON) {
+    package mutating func merge(_ json: ClaudeJSON) {
         if let value = json["input_tokens"]?.intValue { inputTokens = value }
         if let value = json["output_tokens"]?.intValue { outputTokens = value }
         if let value = json["cache_creation_input_tokens"]?.intValue { cacheCreationInputTokens = value }

@@ -66,7 +66,7 @@ extension ClaudeError {
     /// The category of an answer with this status and error body, by the rules in
     /// `reference/claude-spans.md`. The API's error type decides when there is one (it is what
     /// a stream's `error` event has); the status decides otherwise.
-    public static func category(status: Int?, apiErrorType: String?, message: String) -> ClaudeErrorCategory {
+    package static func category(status: Int?, apiErrorType: String?, message: String) -> ClaudeErrorCategory {
         let lowered = message.lowercased()
         if lowered.contains("content filtering") || lowered.contains("content_filter") || apiErrorType == "content_filter_error" {
             return .contentFilter

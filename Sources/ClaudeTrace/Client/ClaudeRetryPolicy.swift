@@ -42,7 +42,7 @@ public struct ClaudeRetryPolicy: Sendable, Hashable {
     public static let none = ClaudeRetryPolicy(maxRetries: 0)
 
     /// Whether an answer with this status and headers may be retried.
-    public func isRetryable(status: Int, headers: ClaudeHTTPHeaders) -> Bool {
+    package func isRetryable(status: Int, headers: ClaudeHTTPHeaders) -> Bool {
         switch headers["x-should-retry"]?.lowercased() {
         case "true": return true
         case "false": return false
@@ -51,7 +51,7 @@ public struct ClaudeRetryPolicy: Sendable, Hashable {
     }
 
     /// The wait before retry number `retry` (0 for the first retry). `random` is in 0..<1.
-    public func delay(beforeRetry retry: Int, headers: ClaudeHTTPHeaders?, now: Date = Date(), random: Double) -> Duration {
+    package func delay(beforeRetry retry: Int, headers: ClaudeHTTPHeaders?, now: Date = Date(), random: Double) -> Duration {
         if let headers, let requested = Self.retryAfter(headers, now: now) { return min(requested, maxRequestedDelay) }
         let exponent = Double(min(retry, 1000))
         let backoff = min(initialDelay.seconds * pow(2, exponent), maxDelay.seconds)
@@ -62,7 +62,7 @@ public struct ClaudeRetryPolicy: Sendable, Hashable {
     /// The server's requested wait: `retry-after-ms` (milliseconds, may be fractional), else
     /// `retry-after` (seconds, may be fractional, or an HTTP date); nil when absent, unreadable
     /// or not positive.
-    public static func retryAfter(_ headers: ClaudeHTTPHeaders, now: Date = Date()) -> Duration? {
+    package static func retryAfter(_ headers: ClaudeHTTPHeaders, now: Date = Date()) -> Duration? {
         if let text = headers["retry-after-ms"], let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)) {
             return positive(milliseconds / 1000)
         }

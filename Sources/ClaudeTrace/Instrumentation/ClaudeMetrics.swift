@@ -39,7 +39,7 @@ public final class ClaudeMetrics: Sendable {
     }
 
     /// `gen_ai.token.type`, the attribute that splits the token metrics.
-    public static let tokenTypeKey = "gen_ai.token.type"
+    package static let tokenTypeKey = "gen_ai.token.type"
 
     public let provider: MeterProvider
     let tokenUsage: MetricHistogram

@@ -22,7 +22,7 @@ public struct AlertNotification: Sendable, Hashable, Codable {
     }
 
     /// The notification as one line of JSON (no trailing newline).
-    public var jsonLine: String {
+    package var jsonLine: String {
         var line = JSONLineWriter()
         line.field("type", string: "alert")
         line.field("rule", string: rule)

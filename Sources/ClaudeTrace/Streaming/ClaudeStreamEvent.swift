@@ -36,7 +36,7 @@ public struct ClaudeMessageDelta: Sendable, Hashable {
     public var usage: ClaudeUsage
     let usageJSON: ClaudeJSON
 
-    public init(stopReason: ClaudeStopReason?, stopSequence: String?, usage: ClaudeJSON) {
+    package init(stopReason: ClaudeStopReason?, stopSequence: String?, usage: ClaudeJSON) {
         self.stopReason = stopReason
         self.stopSequence = stopSequence
         self.usage = ClaudeUsage(json: usage)
@@ -44,7 +44,7 @@ public struct ClaudeMessageDelta: Sendable, Hashable {
     }
 
     /// Overwrites the counts this delta carries in `usage`.
-    public func apply(to usage: inout ClaudeUsage) { usage.merge(usageJSON) }
+    package func apply(to usage: inout ClaudeUsage) { usage.merge(usageJSON) }
 }
 
 /// One event of a streamed Messages API answer, in the order the API sends them:
@@ -66,7 +66,7 @@ public enum ClaudeStreamEvent: Sendable, Hashable {
     /// Decodes one server-sent event, parsing its JSON once. Returns nil for an event type this
     /// library does not know (the API may add some; they are skipped); throws when a known
     /// event's data is not the JSON it should be.
-    public static func decode(_ event: ServerSentEvent) throws(ClaudeStreamDecodingError) -> ClaudeStreamEvent? {
+    package static func decode(_ event: ServerSentEvent) throws(ClaudeStreamDecodingError) -> ClaudeStreamEvent? {
         if event.event == "ping" { return .ping }
         let json: ClaudeJSON
         do {

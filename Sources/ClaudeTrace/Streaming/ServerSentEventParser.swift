@@ -1,24 +1,24 @@
 /// One server-sent event: its type and its data lines joined by `\n`.
-public struct ServerSentEvent: Sendable, Hashable {
+package struct ServerSentEvent: Sendable, Hashable {
     /// The `event:` field; `message` when the event had none (the spec's default).
-    public var event: String
+    package var event: String
     /// The `data:` lines, joined by `\n`, as UTF-8 bytes.
-    public var data: [UInt8]
+    package var data: [UInt8]
     /// The `id:` field, when the event had one.
-    public var id: String?
+    package var id: String?
 
-    public init(event: String, data: [UInt8], id: String? = nil) {
+    package init(event: String, data: [UInt8], id: String? = nil) {
         self.event = event
         self.data = data
         self.id = id
     }
 
     /// The data as text.
-    public var text: String { String(decoding: data, as: UTF8.self) }
+    package var text: String { String(decoding: data, as: UTF8.self) }
 }
 
 /// Why an event stream was refused.
-public enum ServerSentEventError: Error, Sendable, Hashable {
+package enum ServerSentEventError: Error, Sendable, Hashable {
     /// A line or an event grew past the parser's limit without ending.
     case eventTooLarge(limit: Int)
 }
@@ -32,11 +32,11 @@ public enum ServerSentEventError: Error, Sendable, Hashable {
 /// an event without `data:` is not dispatched; an event the stream ends in the middle of is
 /// discarded. The parser works on bytes and copies each line at most once (when it spans
 /// chunks), so it runs at memory speed; decoding the data is the caller's, once per event.
-public struct ServerSentEventParser: Sendable {
+package struct ServerSentEventParser: Sendable {
     /// The longest line, and the most `data:` bytes in one event, accepted (16 MiB by
     /// default); past it ``feed(_:into:)`` throws ``ServerSentEventError/eventTooLarge(limit:)``,
     /// wherever the chunks were cut. Memory stays within about twice this plus one chunk.
-    public let maximumEventSize: Int
+    package let maximumEventSize: Int
 
     private var partialLine: [UInt8] = []
     private var chunkEndedWithCarriageReturn = false
@@ -46,28 +46,28 @@ public struct ServerSentEventParser: Sendable {
     private var hasData = false
     private var eventID: String?
 
-    public init(maximumEventSize: Int = 16 << 20) {
+    package init(maximumEventSize: Int = 16 << 20) {
         self.maximumEventSize = maximumEventSize
     }
 
     /// Whether the stream so far ended in the middle of an event (or a line): what a stream cut
     /// off mid-way leaves behind.
-    public var hasPartialEvent: Bool { !partialLine.isEmpty || hasData || eventName != nil }
+    package var hasPartialEvent: Bool { !partialLine.isEmpty || hasData || eventName != nil }
 
     /// Parses `chunk` and returns the events it completed.
-    public mutating func parse(_ chunk: [UInt8]) throws(ServerSentEventError) -> [ServerSentEvent] {
+    package mutating func parse(_ chunk: [UInt8]) throws(ServerSentEventError) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         try feed(chunk, into: &events)
         return events
     }
 
     /// Parses `chunk`, appending the events it completes to `events`.
-    public mutating func feed(_ chunk: [UInt8], into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
+    package mutating func feed(_ chunk: [UInt8], into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
         try chunk.withUnsafeBufferPointer { buffer throws(ServerSentEventError) in try feed(buffer, into: &events) }
     }
 
     /// Parses `chunk`, appending the events it completes to `events`.
-    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
+    package mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
         let count = chunk.count
         var position = 0
         if chunkEndedWithCarriageReturn, count > 0 {

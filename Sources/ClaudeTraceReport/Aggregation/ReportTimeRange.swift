@@ -46,7 +46,7 @@ public struct ReportTimeRange: Hashable, Sendable, Codable {
 
     /// An instant as Unix epoch nanoseconds, from ISO 8601 or Unix seconds (see the type's
     /// documentation); nil when `text` is neither, or is before 1970.
-    public static func parseInstant(_ text: String) -> UInt64? {
+    package static func parseInstant(_ text: String) -> UInt64? {
         var scanner = InstantScanner(Array(text.utf8))
         scanner.skipSpaces()
         let result = scanner.isUnixSeconds ? scanner.unixSeconds() : scanner.isoInstant()
@@ -56,7 +56,7 @@ public struct ReportTimeRange: Hashable, Sendable, Codable {
     }
 
     /// `2026-11-10T13:07:42.123Z`.
-    public static func format(_ nanoseconds: UInt64) -> String { UTCTime.timestamp(nanoseconds) }
+    package static func format(_ nanoseconds: UInt64) -> String { UTCTime.timestamp(nanoseconds) }
 }
 
 /// A `--since`/`--until` value that could not be used.

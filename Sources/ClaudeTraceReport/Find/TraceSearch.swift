@@ -25,7 +25,7 @@ public struct TraceQuery: Hashable, Sendable {
     }
 
     /// Which of `span`'s ids the query names, or nil when none does.
-    public func match(in span: SpanData) -> String? {
+    package func match(in span: SpanData) -> String? {
         if let traceID, span.context.traceID == traceID { return "trace id" }
         if let spanID, span.context.spanID == spanID { return "span id" }
         for key in Self.idAttributes where span.attributes[key]?.stringValue == id { return key }

@@ -7,17 +7,17 @@ import Darwin
 #endif
 
 /// Why a line is not valid JSON (or not the JSON shape we expect), and where.
-public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Byte offset in the line where the problem was found.
-    public let offset: Int
-    public let reason: String
+    package let offset: Int
+    package let reason: String
 
-    public init(offset: Int, reason: String) {
+    package init(offset: Int, reason: String) {
         self.offset = offset
         self.reason = reason
     }
 
-    public var description: String { "\(reason) at byte \(offset)" }
+    package var description: String { "\(reason) at byte \(offset)" }
 }
 
 /// A strict, allocation-free cursor over one JSON text held in a mutable byte buffer.

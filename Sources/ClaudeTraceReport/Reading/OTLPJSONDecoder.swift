@@ -23,9 +23,9 @@ import ClaudeTrace
 /// attribute. Arrays become the matching homogeneous array (ints and doubles mixed become
 /// doubles); any other array (mixed types, nested arrays or maps) becomes a string array of
 /// each element's JSON text.
-public enum OTLPJSONDecoder {
+package enum OTLPJSONDecoder {
     /// The spans of one line. The bytes are copied first (the decoder unescapes in place).
-    public static func decodeSpans(fromLine line: some Sequence<UInt8>) throws(JSONSyntaxError) -> [SpanData] {
+    package static func decodeSpans(fromLine line: some Sequence<UInt8>) throws(JSONSyntaxError) -> [SpanData] {
         var bytes = Array(line)
         var spans: [SpanData] = []
         let result: Result<Void, JSONSyntaxError> = bytes.withUnsafeMutableBufferPointer { buffer in

@@ -11,7 +11,7 @@ import ClaudeTrace
 /// at a time, in bounded memory.
 ///
 /// The file is read with `read(2)` in chunks (1 MiB by default) and split on `\n`; each line is
-/// decoded by ``OTLPJSONDecoder`` straight from the read buffer. Memory holds one chunk plus
+/// decoded straight from the read buffer. Memory holds one chunk plus
 /// the longest line (a line longer than ``maximumLineLength`` is skipped as bad), whatever
 /// the file's size. A line that does not parse is counted and skipped; so is a last line cut
 /// off mid-write, which also sets ``TraceFileSummary/truncatedLastLine``.

@@ -46,7 +46,7 @@ public struct TraceFileSummary: Hashable, Sendable, Codable {
     }
 
     /// The totals of `self` and `other`, e.g. over several files.
-    public func merging(_ other: TraceFileSummary) -> TraceFileSummary {
+    package func merging(_ other: TraceFileSummary) -> TraceFileSummary {
         var merged = self
         merged.lines += other.lines
         merged.spans += other.spans
