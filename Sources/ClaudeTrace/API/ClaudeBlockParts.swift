@@ -4,6 +4,7 @@ public struct ClaudeCacheControl: Sendable, Hashable {
     /// How long the cache entry lives: `5m` (the default) or `1h`; nil sends no `ttl`.
     public var ttl: String?
 
+    /// A breakpoint whose cache entry lives for `ttl` (`5m` or `1h`); nil uses the API's default, 5 minutes.
     public init(ttl: String? = nil) { self.ttl = ttl }
 
     /// A 5-minute breakpoint (the API's default TTL).
@@ -85,5 +86,8 @@ public enum ClaudeDocumentSource: Sendable, Hashable {
 
 /// Who wrote a message.
 public enum ClaudeRole: String, Sendable, Hashable {
-    case user, assistant
+    /// The person (or program) talking to Claude; tool results are sent as the user's.
+    case user
+    /// Claude.
+    case assistant
 }

@@ -4,8 +4,11 @@
 /// request's messages as it is. A block of a type this library does not know (a server tool's
 /// result, a newer block type) is kept whole as ``unknown(type:json:)`` and sent back unchanged.
 public enum ClaudeContentBlock: Sendable, Hashable {
+    /// Text, optionally ending a cached prefix.
     case text(String, cacheControl: ClaudeCacheControl? = nil)
+    /// An image, from base64 data or a URL.
     case image(ClaudeImageSource, cacheControl: ClaudeCacheControl? = nil)
+    /// A document (PDF or plain text) with an optional title.
     case document(ClaudeDocumentSource, title: String? = nil, cacheControl: ClaudeCacheControl? = nil)
     /// A tool call: in a response, Claude asks for it; in a request, it is history.
     case toolUse(id: String, name: String, input: ClaudeJSON, cacheControl: ClaudeCacheControl? = nil)
@@ -13,6 +16,7 @@ public enum ClaudeContentBlock: Sendable, Hashable {
     case toolResult(toolUseID: String, content: [ClaudeContentBlock], isError: Bool = false, cacheControl: ClaudeCacheControl? = nil)
     /// Extended thinking, with the signature the API needs when the block is sent back.
     case thinking(String, signature: String)
+    /// Thinking the API encrypted; send it back as it came.
     case redactedThinking(data: String)
     /// A block of another type, kept as received.
     case unknown(type: String, json: ClaudeJSON)

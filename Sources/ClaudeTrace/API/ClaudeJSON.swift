@@ -6,12 +6,17 @@
 /// has the same bytes (a retry resends exactly what was sent, and prompt caching sees a stable
 /// prefix).
 public enum ClaudeJSON: Sendable, Hashable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// Every number, as a double: exact for integers up to 2^53.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([ClaudeJSON])
+    /// An object; written with its keys sorted.
     case object([String: ClaudeJSON])
 
     /// The member `key` of an object; nil for a missing key and for non-objects.
@@ -19,16 +24,22 @@ public enum ClaudeJSON: Sendable, Hashable {
         if case .object(let members) = self { members[key] } else { nil }
     }
 
+    /// The string; nil for other values.
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    /// The boolean; nil for other values.
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    /// The number; nil for other values.
     public var doubleValue: Double? { if case .number(let value) = self { value } else { nil } }
     /// The number as an `Int` when it is integral and in range.
     public var intValue: Int? {
         guard case .number(let value) = self, value.rounded() == value, abs(value) < 9.0e15 else { return nil }
         return Int(value)
     }
+    /// The elements of an array; nil for other values.
     public var arrayValue: [ClaudeJSON]? { if case .array(let value) = self { value } else { nil } }
+    /// The members of an object; nil for other values.
     public var objectValue: [String: ClaudeJSON]? { if case .object(let value) = self { value } else { nil } }
+    /// Whether the value is `null`.
     public var isNull: Bool { if case .null = self { true } else { false } }
 
     /// An integer as JSON.
@@ -38,12 +49,19 @@ public enum ClaudeJSON: Sendable, Hashable {
 extension ClaudeJSON: ExpressibleByStringLiteral, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A string: `"text"`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A number from an integer literal: `3`.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A number from a floating-point literal: `0.5`.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A boolean: `true`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array: `[1, "two"]`.
     public init(arrayLiteral elements: ClaudeJSON...) { self = .array(elements) }
+    /// `null`: `nil`.
     public init(nilLiteral: ()) { self = .null }
+    /// An object: `["type": "object"]`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, ClaudeJSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
@@ -130,12 +148,14 @@ extension ClaudeJSON {
 }
 
 extension ClaudeJSON: CustomStringConvertible {
+    /// The value as compact JSON text, as ``serialized()`` writes it.
     public var description: String { serialized() }
 }
 
 // MARK: Codable, for apps that store these values with their own coders
 
 extension ClaudeJSON: Codable {
+    /// Decodes any JSON value from a `Decoder`, so a `Codable` type can hold one.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -153,6 +173,7 @@ extension ClaudeJSON: Codable {
         }
     }
 
+    /// Encodes the value as the JSON value it is.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -1,9 +1,11 @@
 /// Why some bytes are not JSON.
 public struct ClaudeJSONError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, such as `unterminated string`.
     public let message: String
     /// Byte offset of the problem.
     public let offset: Int
 
+    /// The message with its byte offset.
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 

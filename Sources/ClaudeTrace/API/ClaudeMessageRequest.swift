@@ -11,18 +11,28 @@
 public struct ClaudeMessageRequest: Sendable, Hashable {
     /// The model id or alias, e.g. `claude-sonnet-4-6`.
     public var model: String
+    /// `max_tokens`: the most tokens Claude may generate, thinking included.
     public var maxTokens: Int
+    /// The conversation so far, oldest first, ending with the user's turn.
     public var messages: [ClaudeInputMessage]
+    /// The system prompt; nil sends none.
     public var system: ClaudeSystemPrompt?
+    /// The tools Claude may call; nil sends none.
     public var tools: [ClaudeTool]?
+    /// Whether and which tool Claude must call; nil leaves it to Claude.
     public var toolChoice: ClaudeToolChoice?
+    /// Sampling temperature, 0 to 1; nil uses the API's default (1).
     public var temperature: Double?
+    /// Nucleus sampling threshold; nil uses the API's default.
     public var topP: Double?
+    /// Sample only from the `topK` likeliest tokens; nil uses the API's default.
     public var topK: Int?
+    /// Texts that stop generation when Claude writes one.
     public var stopSequences: [String]?
     /// `metadata.user_id`: an opaque id for the end user, which Anthropic uses against abuse.
     /// (The span's `user.id` comes from the call's ``ClaudeAttribution`` instead.)
     public var metadataUserID: String?
+    /// Extended thinking; nil uses the model's default.
     public var thinking: ClaudeThinking?
     /// `service_tier`: `auto` or `standard_only`.
     public var serviceTier: String?
@@ -35,6 +45,7 @@ public struct ClaudeMessageRequest: Sendable, Hashable {
     /// More body members sent as they are, for API fields this type does not name yet.
     public var additionalFields: [String: ClaudeJSON]
 
+    /// A request for `model`; every optional field left nil is not sent.
     public init(
         model: String, maxTokens: Int, messages: [ClaudeInputMessage], system: ClaudeSystemPrompt? = nil,
         tools: [ClaudeTool]? = nil, toolChoice: ClaudeToolChoice? = nil, temperature: Double? = nil,

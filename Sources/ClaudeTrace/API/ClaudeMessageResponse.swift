@@ -1,16 +1,27 @@
 /// Why Claude stopped. Values the API adds later arrive as they are.
 public struct ClaudeStopReason: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The reason as the API sent it, such as `end_turn`.
     public let rawValue: String
+    /// The reason the API sent as `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The reason written as a literal: `"end_turn"`.
     public init(stringLiteral value: String) { rawValue = value }
+    /// The raw value.
     public var description: String { rawValue }
 
+    /// Claude finished its answer.
     public static let endTurn: ClaudeStopReason = "end_turn"
+    /// The answer reached `max_tokens`.
     public static let maxTokens: ClaudeStopReason = "max_tokens"
+    /// Claude wrote one of the request's stop sequences.
     public static let stopSequence: ClaudeStopReason = "stop_sequence"
+    /// Claude asks for a tool call.
     public static let toolUse: ClaudeStopReason = "tool_use"
+    /// A long server-tool turn paused; send the answer back to continue it.
     public static let pauseTurn: ClaudeStopReason = "pause_turn"
+    /// Claude declined to answer.
     public static let refusal: ClaudeStopReason = "refusal"
+    /// The conversation filled the model's context window.
     public static let modelContextWindowExceeded: ClaudeStopReason = "model_context_window_exceeded"
 
     /// The GenAI conventions' finish reason: `end_turn` and `stop_sequence` → `stop`,
@@ -35,11 +46,17 @@ public struct ClaudeStopReason: RawRepresentable, Sendable, Hashable, Expressibl
 public struct ClaudeMessageResponse: Sendable, Hashable {
     /// The message id, `msg_…`.
     public var id: String
+    /// The model that answered.
     public var model: String
+    /// Always ``ClaudeRole/assistant``.
     public var role: ClaudeRole
+    /// The answer's blocks: text, tool calls, thinking.
     public var content: [ClaudeContentBlock]
+    /// Why Claude stopped; nil only in a stream that ended early.
     public var stopReason: ClaudeStopReason?
+    /// The stop sequence Claude wrote, when that is why it stopped.
     public var stopSequence: String?
+    /// The call's token counts.
     public var usage: ClaudeUsage
 
     /// The client's id for this logical call (a lowercase UUID): the span's `claude.request_id`.
@@ -51,6 +68,7 @@ public struct ClaudeMessageResponse: Sendable, Hashable {
     /// Failed attempts before this answer.
     public var retries: Int = 0
 
+    /// An answer as the API would send it, for tests and custom transports; the client fills in the rest.
     public init(
         id: String, model: String, role: ClaudeRole = .assistant, content: [ClaudeContentBlock],
         stopReason: ClaudeStopReason? = nil, stopSequence: String? = nil, usage: ClaudeUsage = ClaudeUsage()

@@ -4,16 +4,20 @@
 /// (web search, code execution…) have a versioned `type` and their own fields: pass those in
 /// `type` and `additionalFields`.
 public struct ClaudeTool: Sendable, Hashable {
+    /// The name Claude calls the tool by.
     public var name: String
+    /// What the tool does and when to use it, for Claude to read.
     public var description: String?
     /// The JSON Schema of the tool's input (`{"type":"object","properties":{…}}`).
     public var inputSchema: ClaudeJSON?
     /// The tool's type for server tools, e.g. `web_search_20250305`; nil for client tools.
     public var type: String?
+    /// A cache breakpoint after this tool's definition.
     public var cacheControl: ClaudeCacheControl?
     /// More members sent as they are (e.g. `max_uses`).
     public var additionalFields: [String: ClaudeJSON]
 
+    /// A tool; the defaults make a client tool with an empty object schema.
     public init(
         name: String, description: String? = nil, inputSchema: ClaudeJSON? = ["type": "object"],
         type: String? = nil, cacheControl: ClaudeCacheControl? = nil, additionalFields: [String: ClaudeJSON] = [:]
@@ -68,6 +72,7 @@ public enum ClaudeThinking: Sendable, Hashable {
     case enabled(budgetTokens: Int)
     /// The model decides how much to think (newer models).
     case adaptive
+    /// No extended thinking.
     case disabled
 
     var json: ClaudeJSON {
@@ -81,9 +86,12 @@ public enum ClaudeThinking: Sendable, Hashable {
 
 /// The system prompt: a string, or text blocks (which can carry cache breakpoints).
 public enum ClaudeSystemPrompt: Sendable, Hashable, ExpressibleByStringLiteral {
+    /// One string.
     case text(String)
+    /// Text blocks, each of which can carry a cache breakpoint.
     case blocks([ClaudeContentBlock])
 
+    /// A prompt written as a literal: `"You are terse."`.
     public init(stringLiteral value: String) { self = .text(value) }
 
     /// The prompt's text, blocks joined by newlines.
@@ -104,9 +112,12 @@ public enum ClaudeSystemPrompt: Sendable, Hashable, ExpressibleByStringLiteral {
 
 /// One message of the conversation.
 public struct ClaudeInputMessage: Sendable, Hashable {
+    /// Who wrote it.
     public var role: ClaudeRole
+    /// Its blocks.
     public var content: [ClaudeContentBlock]
 
+    /// A message from `role` with `content`.
     public init(role: ClaudeRole, content: [ClaudeContentBlock]) {
         self.role = role
         self.content = content

@@ -4,9 +4,13 @@
 /// `cacheCreationInputTokens` and `cacheReadInputTokens`, never in it. The prompt's size is
 /// ``promptTokens``. Missing or null fields read as zero (counts) or nil (the rest).
 public struct ClaudeUsage: Sendable, Hashable {
+    /// Uncached input tokens: those after the last cache breakpoint.
     public var inputTokens: Int
+    /// Tokens Claude generated, thinking included.
     public var outputTokens: Int
+    /// Prompt tokens written to the cache.
     public var cacheCreationInputTokens: Int
+    /// Prompt tokens read from the cache.
     public var cacheReadInputTokens: Int
     /// Cache writes with a 5-minute TTL; nil when the server gave no breakdown.
     public var cacheCreation5mInputTokens: Int?
@@ -20,9 +24,12 @@ public struct ClaudeUsage: Sendable, Hashable {
     public var inferenceGeo: String?
     /// `standard` or `fast`.
     public var speed: String?
+    /// Web searches the server tool ran; nil when none were reported.
     public var webSearchRequests: Int?
+    /// Web fetches the server tool ran; nil when none were reported.
     public var webFetchRequests: Int?
 
+    /// Token counts; every count defaults to zero and the rest to nil.
     public init(
         inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0,
         cacheCreation5mInputTokens: Int? = nil, cacheCreation1hInputTokens: Int? = nil, thinkingTokens: Int? = nil,

@@ -2,10 +2,13 @@
 public struct ClaudeCallInfo: Sendable, Hashable {
     /// The model as requested.
     public var model: String
+    /// Who the call is for and what feature made it.
     public var attribution: ClaudeAttribution
     /// The client's id for the call (`claude.request_id`).
     public var requestID: String
+    /// The request's `max_tokens`.
     public var maxTokens: Int
+    /// Whether the call streams its answer.
     public var isStreaming: Bool
     /// A rough prompt size: the request body's bytes / 4 (images and documents overcount).
     public var estimatedInputTokens: Int
@@ -13,6 +16,7 @@ public struct ClaudeCallInfo: Sendable, Hashable {
     /// model's price; nil when the price is unknown. For reserving budget, not for billing.
     public var estimatedMaximumCost: ClaudeCost?
 
+    /// What the client knows before a call; the estimates default to none.
     public init(
         model: String, attribution: ClaudeAttribution, requestID: String, maxTokens: Int, isStreaming: Bool,
         estimatedInputTokens: Int = 0, estimatedMaximumCost: ClaudeCost? = nil
@@ -29,6 +33,7 @@ public struct ClaudeCallInfo: Sendable, Hashable {
 
 /// An observer's answer: send the call, or block it.
 public enum BudgetDecision: Sendable, Hashable {
+    /// Send the call.
     case allow
     /// Do not send: the client throws a ``ClaudeError`` of category `budget_exceeded` with
     /// `message`, and the span records `claude.budget.limit = limit`.
@@ -51,5 +56,6 @@ public protocol ClaudeCallObserver: Sendable {
 }
 
 extension ClaudeCallObserver {
+    /// No warning: the default for an observer that only admits calls.
     public func warning(for call: ClaudeCallInfo, cost: ClaudeCost) -> String? { nil }
 }

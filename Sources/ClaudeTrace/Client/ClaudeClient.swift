@@ -17,7 +17,9 @@ import Foundation
 ///
 /// `Sendable`: share one client across tasks (it holds no per-call state).
 public final class ClaudeClient: Sendable {
+    /// How the client calls the API, retries, prices and records calls.
     public let configuration: ClaudeClientConfiguration
+    /// What sends the HTTP requests: ``URLSessionTransport`` unless another was given.
     public let transport: any ClaudeTransport
     /// The tracer of the provider in force at the last call, when none is configured: kept, so
     /// that a call does not make a tracer, its scope and its name each time. (It keeps that

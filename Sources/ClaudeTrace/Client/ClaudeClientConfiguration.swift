@@ -24,7 +24,9 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// - A stream is bounded by it until its answer starts; after that only
     ///   ``requestTimeout``'s silence applies, so a long stream is never cut.
     public var overallTimeout: Duration?
+    /// When and how long to wait before retrying a failed attempt (default: the official SDKs' policy).
     public var retryPolicy: ClaudeRetryPolicy
+    /// The price table for each call's cost (default ``ClaudePricing/standard``).
     public var pricing: ClaudePricing
     /// Record prompt and reply text on spans (`gen_ai.input.messages`, …). Default: false, or
     /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
@@ -48,6 +50,9 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
     /// A source of numbers in 0..<1 for retry jitter.
     public var random: @Sendable () -> Double
 
+    /// A configuration; `apiKey`, `baseURL` and `captureMessageContent` left nil come from
+    /// `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL` (else `https://api.anthropic.com`) and
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, read through `environment`.
     public init(
         apiKey: String? = nil, baseURL: URL? = nil, anthropicVersion: String = "2023-06-01",
         requestTimeout: Duration = .seconds(600), overallTimeout: Duration? = .seconds(600),
@@ -93,11 +98,13 @@ public struct ClaudeClientConfiguration: Sendable, CustomStringConvertible, Cust
         return (host, port)
     }
 
+    /// A one-line summary with the API key redacted.
     public var description: String {
         "ClaudeClientConfiguration(baseURL: \(baseURL.absoluteString), apiKey: \(apiKey == nil ? "none" : "<redacted>"), "
             + "requestTimeout: \(requestTimeout), retries: \(retryPolicy.maxRetries), captureMessageContent: \(captureMessageContent))"
     }
 
+    /// The fields for `dump` and the debugger, the API key redacted.
     public var customMirror: Mirror {
         Mirror(self, children: [
             "apiKey": apiKey == nil ? "none" : "<redacted>", "baseURL": baseURL, "anthropicVersion": anthropicVersion,

@@ -5,12 +5,14 @@
 /// ``serverRequestID`` (quote it to Anthropic support) and the client's ``requestID`` (find the
 /// span with it). The API key never appears in it: the client redacts it from every message.
 public struct ClaudeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure it is: decide on this to retry, back off or alert.
     public var category: ClaudeErrorCategory
     /// The final attempt's HTTP status; nil when no response arrived. A stream's `error` event
     /// arrives inside a 200.
     public var statusCode: Int?
     /// The API's `error.type`, e.g. `rate_limit_error`; nil when the answer had no error body.
     public var apiErrorType: String?
+    /// What went wrong, from the API's error body or the client; the API key redacted.
     public var message: String
     /// The client's id for the logical call (a lowercase UUID), also on the span.
     public var requestID: String
@@ -23,6 +25,7 @@ public struct ClaudeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the failure happened after a stream had delivered content.
     public var duringStream: Bool
 
+    /// A failure, for tests and custom transports; the client fills in ids and retries for its own.
     public init(
         category: ClaudeErrorCategory, statusCode: Int? = nil, apiErrorType: String? = nil, message: String,
         requestID: String = "", serverRequestID: String? = nil, retryAfter: Duration? = nil, retries: Int = 0,

@@ -29,6 +29,7 @@ public enum ClaudeErrorCategory: String, Sendable, Hashable, CaseIterable, Custo
     /// Anything else (e.g. 402 billing, a malformed answer).
     case unknown
 
+    /// The raw value, as on spans (`claude.error.category`).
     public var description: String { rawValue }
 }
 

@@ -27,6 +27,7 @@ public struct ClaudeRetryPolicy: Sendable, Hashable {
     /// `retry-after: 99999999` cannot park a call for days.
     public var maxRequestedDelay: Duration
 
+    /// A policy; `maxRetries` below zero counts as zero and `jitter` is clamped to 0…1.
     public init(
         maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8), jitter: Double = 0.25,
         maxRequestedDelay: Duration = .seconds(60)

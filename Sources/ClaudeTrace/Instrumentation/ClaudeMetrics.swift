@@ -27,20 +27,30 @@ public final class ClaudeMetrics: Sendable {
     /// `gen_ai.client.operation.duration`'s (and time to first chunk's): 0.01 s doubling to 81.92 s.
     public static let durationBoundaries: [Double] = (0...13).map { 0.01 * Double(1 << $0) }
 
+    /// The instruments' names, as in the table above.
     public enum Name {
+        /// Tokens per call, input and output (histogram, `{token}`).
         public static let tokenUsage = "gen_ai.client.token.usage"
+        /// The logical call's duration, retries included (histogram, seconds).
         public static let operationDuration = "gen_ai.client.operation.duration"
+        /// A stream's time from request to first content delta (histogram, seconds).
         public static let timeToFirstChunk = "gen_ai.client.operation.time_to_first_chunk"
+        /// Cached input tokens, read and written (counter, `{token}`).
         public static let cacheTokenUsage = "claude.client.token.cache_usage"
+        /// The calls' cost (counter, USD).
         public static let cost = "claude.client.cost"
+        /// Failed calls, by `error.type` (counter).
         public static let errors = "claude.client.errors"
+        /// Alerts a monitor fired (counter).
         public static let alerts = "claude.monitor.alerts"
+        /// Feedback given to a monitor (counter).
         public static let feedback = "claude.monitor.feedback"
     }
 
     /// `gen_ai.token.type`, the attribute that splits the token metrics.
     package static let tokenTypeKey = "gen_ai.token.type"
 
+    /// The meter provider the instruments belong to.
     public let provider: MeterProvider
     let tokenUsage: MetricHistogram
     let duration: MetricHistogram

@@ -2,6 +2,7 @@
 public struct AlertNotification: Sendable, Hashable, Codable {
     /// The rule's name.
     public var rule: String
+    /// The rule's severity.
     public var severity: AlertSeverity
     /// What crossed which threshold, e.g. `error rate 12.5% over the last 5 min (8 of 64 calls) > 5%`.
     public var message: String
@@ -12,6 +13,7 @@ public struct AlertNotification: Sendable, Hashable, Codable {
     /// The call that fired a per-call rule (`claude.request_id`), if any.
     public var requestID: String?
 
+    /// A notification fired at `firedAtUnixNanoseconds`; ``firedAt`` is derived from it.
     public init(rule: String, severity: AlertSeverity, message: String, firedAtUnixNanoseconds: UInt64, requestID: String? = nil) {
         self.rule = rule
         self.severity = severity

@@ -1,6 +1,8 @@
 /// How urgent an alert is.
 public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Worth a look soon.
     case warning
+    /// Needs someone now.
     case critical
 }
 
@@ -14,8 +16,11 @@ public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
 /// rule ``highCostRequest(aboveUSD:name:severity:cooldown:)`` is checked as each span ends
 /// (one comparison) and its notification is delivered the same way.
 public struct AlertRule: Sendable {
+    /// The rule's name, in notifications and on the `claude.monitor.alerts` metric.
     public var name: String
+    /// How urgent its notifications are.
     public var severity: AlertSeverity
+    /// How long after firing the rule stays quiet, by the monitor's clock.
     public var cooldown: Duration
 
     enum Condition: Sendable {

@@ -16,6 +16,7 @@ public struct BudgetConfiguration: Sendable, Hashable, Codable {
     /// price of blocking some calls that would have fitted.
     public var reservesEstimatedCost: Bool
 
+    /// A budget; every limit left nil is none, and estimates are not reserved by default.
     public init(
         dailyLimitUSD: Double? = nil, perUserDailyLimitUSD: Double? = nil, perRequestWarningUSD: Double? = nil,
         reservesEstimatedCost: Bool = false
@@ -45,6 +46,7 @@ public enum BudgetLimit: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The limit in words, such as `daily limit of user u-42`.
     public var description: String {
         switch self {
         case .daily: "daily limit"
@@ -60,6 +62,7 @@ public enum BudgetCheck: Sendable, Hashable {
     /// Do not send it: `error` says which limit and by how much.
     case block(BudgetExceededError)
 
+    /// Whether the call may be sent.
     public var isAllowed: Bool { if case .allow = self { true } else { false } }
 }
 
@@ -69,6 +72,7 @@ public struct BudgetExceededError: Error, Sendable, Hashable, Codable, CustomStr
     /// The span's `claude.error.category` (and `error.type`) for a blocked call.
     public static let category = "budget_exceeded"
 
+    /// The limit that was reached.
     public var limit: BudgetLimit
     /// The limit, in USD.
     public var limitUSD: Double
@@ -78,6 +82,7 @@ public struct BudgetExceededError: Error, Sendable, Hashable, Codable, CustomStr
     /// The UTC day the limit applies to, `2026-11-10`.
     public var day: String
 
+    /// The error for a call blocked by `limit` on `day`.
     public init(limit: BudgetLimit, limitUSD: Double, spentUSD: Double, day: String) {
         self.limit = limit
         self.limitUSD = limitUSD

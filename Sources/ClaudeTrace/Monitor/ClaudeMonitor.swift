@@ -48,6 +48,7 @@ public final class ClaudeMonitor: SpanProcessor {
 
     // MARK: SpanProcessor
 
+    /// Records an ended span in the monitor's figures; spans that are not Claude calls are ignored.
     public func onEnd(_ span: SpanData) {
         core.record(span)
     }

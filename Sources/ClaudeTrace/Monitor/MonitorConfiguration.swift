@@ -31,6 +31,7 @@ public struct MonitorConfiguration: Sendable {
     /// ``ClaudeMetrics/current`` at each one, which is nil until metrics are set up.
     public var metrics: ClaudeMetrics?
 
+    /// A configuration; every default is the property's.
     public init(
         budget: BudgetConfiguration = .unlimited, alertRules: [AlertRule] = [],
         alertHandler: (@Sendable (AlertNotification) -> Void)? = nil, alertLog: LogDestination? = nil,

@@ -37,6 +37,7 @@ public struct MonitorLimits: Sendable, Hashable {
     /// windows. Default 5.
     public var latencyWindowMinutes: Int
 
+    /// Bounds on the monitor's memory; every default is the property's.
     public init(
         maxUsersPerDay: Int = 100_000, topUsersCapacity: Int = 1_000, maxFeatures: Int = 1_000,
         maxModels: Int = 64, dayHorizon: Int = 90, hourHorizon: Int = 48, minuteHorizon: Int = 60,

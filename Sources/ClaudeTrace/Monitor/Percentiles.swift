@@ -1,14 +1,22 @@
 /// Percentiles of a set of durations, in seconds, each within the sketch's relative accuracy:
 /// the monitor's latency figures, and `claude-trace report`'s.
 public struct Percentiles: Sendable, Hashable, Codable {
+    /// How many values were measured.
     public var count: Int
+    /// The smallest value.
     public var min: Double
+    /// The median.
     public var p50: Double
+    /// The 95th percentile.
     public var p95: Double
+    /// The 99th percentile.
     public var p99: Double
+    /// The largest value.
     public var max: Double
+    /// The exact mean.
     public var mean: Double
 
+    /// Figures given one by one.
     public init(count: Int, min: Double, p50: Double, p95: Double, p99: Double, max: Double, mean: Double) {
         self.count = count
         self.min = min

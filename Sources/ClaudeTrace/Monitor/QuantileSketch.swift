@@ -208,6 +208,7 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
 
     // MARK: Equatable and Codable (only the non-empty range counts, not the slack)
 
+    /// Whether the two sketches hold the same parameters, counts and buckets.
     public static func == (a: QuantileSketch, b: QuantileSketch) -> Bool {
         a.relativeAccuracy == b.relativeAccuracy && a.maxBuckets == b.maxBuckets
             && a.minIndexableValue == b.minIndexableValue && a.count == b.count && a.zeroCount == b.zeroCount
@@ -224,6 +225,7 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
         case lowestBucket, counts, hasCollapsed
     }
 
+    /// Encodes the parameters, counts and buckets, so a sketch can be stored and merged later.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(relativeAccuracy, forKey: .relativeAccuracy)
@@ -239,6 +241,7 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
         try container.encode(hasCollapsed, forKey: .hasCollapsed)
     }
 
+    /// Decodes a sketch that ``encode(to:)`` wrote.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -273,6 +276,7 @@ public enum QuantileSketchError: Error, Equatable, CustomStringConvertible {
     /// their buckets do not line up. Build both with the same parameters.
     case incompatible(relativeAccuracy: Double, expected: Double)
 
+    /// What did not match.
     public var description: String {
         switch self {
         case .incompatible(let accuracy, let expected):

@@ -14,10 +14,12 @@
 /// `gen_ai.system_instructions`, `gen_ai.input.messages` and `gen_ai.output.messages` (present
 /// only when the client captures content) as `system`, `prompt` and `reply`.
 public struct RequestLogConfiguration: Sendable {
+    /// Where the lines go.
     public var destination: LogDestination
     /// Adds `system`, `prompt` and `reply` to each line. Off by default: prompts are private.
     public var includeContent: Bool
 
+    /// A request log to `destination`, without prompt and reply text unless `includeContent`.
     public init(destination: LogDestination, includeContent: Bool = false) {
         self.destination = destination
         self.includeContent = includeContent

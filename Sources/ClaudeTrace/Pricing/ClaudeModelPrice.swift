@@ -3,10 +3,15 @@ import Foundation
 /// Prices for each kind of token, in micro-dollars per million tokens (the same number as
 /// picodollars per token): `3_000_000` is $3 per million tokens.
 public struct ClaudeTokenRates: Sendable, Hashable {
+    /// Uncached input tokens.
     public var input: Int64
+    /// Prompt tokens written to the cache with the 5-minute TTL.
     public var cacheWrite5m: Int64
+    /// Prompt tokens written to the cache with the 1-hour TTL.
     public var cacheWrite1h: Int64
+    /// Prompt tokens read from the cache.
     public var cacheRead: Int64
+    /// Output tokens, thinking included.
     public var output: Int64
 
     /// Rates in micro-dollars per million tokens.
@@ -41,9 +46,12 @@ public struct ClaudeTokenRates: Sendable, Hashable {
 /// A long-context tier: when the prompt (input + cache writes + cache reads) exceeds
 /// `thresholdTokens`, every token of the request is billed at `rates`.
 public struct ClaudeLongContextTier: Sendable, Hashable {
+    /// The prompt size above which the tier applies, in tokens.
     public var thresholdTokens: Int
+    /// The rates of every token of a request above the threshold.
     public var rates: ClaudeTokenRates
 
+    /// A tier that bills a prompt over `thresholdTokens` at `rates`.
     public init(thresholdTokens: Int, rates: ClaudeTokenRates) {
         self.thresholdTokens = thresholdTokens
         self.rates = rates
@@ -54,7 +62,9 @@ public struct ClaudeLongContextTier: Sendable, Hashable {
 public struct ClaudeModelPrice: Sendable, Hashable {
     /// The aliases and dated ids this row prices, matched exactly (see ``ClaudePricing``).
     public var modelIDs: [String]
+    /// The standard rates.
     public var rates: ClaudeTokenRates
+    /// The long-context tier, for models that have one.
     public var longContext: ClaudeLongContextTier?
     /// Fast mode (`usage.speed == "fast"`) prices; nil means a fast call's price is unknown.
     public var fastRates: ClaudeTokenRates?
@@ -64,6 +74,7 @@ public struct ClaudeModelPrice: Sendable, Hashable {
     /// when it started.
     public var effectiveFrom: Date?
 
+    /// A row; by default it has no long-context tier, no fast mode, no US surcharge and applies always.
     public init(
         modelIDs: [String], rates: ClaudeTokenRates, longContext: ClaudeLongContextTier? = nil,
         fastRates: ClaudeTokenRates? = nil, usInferenceSurcharge: Bool = false, effectiveFrom: Date? = nil

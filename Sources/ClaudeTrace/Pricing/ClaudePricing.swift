@@ -89,6 +89,8 @@ public struct ClaudePricing: Sendable, Hashable {
         self.index = index
     }
 
+    /// Whether the two tables have the same rows in the same order.
     public static func == (a: ClaudePricing, b: ClaudePricing) -> Bool { a.prices == b.prices }
+    /// Hashes the rows.
     public func hash(into hasher: inout Hasher) { hasher.combine(prices) }
 }

@@ -3,7 +3,7 @@
 /// cumulative usage.
 ///
 /// Text grows in per-block buffers, so a long answer costs linear time, not quadratic.
-public struct ClaudeMessageAccumulator: Sendable {
+package struct ClaudeMessageAccumulator: Sendable {
     private var start: ClaudeMessageResponse?
     private var blocks: [BlockBuilder] = []
     private var positions: [Int: Int] = [:]
@@ -12,14 +12,14 @@ public struct ClaudeMessageAccumulator: Sendable {
     private var usage = ClaudeUsage()
 
     /// Whether `message_stop` arrived.
-    public private(set) var isComplete = false
+    package private(set) var isComplete = false
     /// Whether any content delta arrived (the stream's first token).
-    public private(set) var hasContent = false
+    package private(set) var hasContent = false
 
-    public init() {}
+    package init() {}
 
     /// Takes in one event. Events for a block that never started are ignored.
-    public mutating func apply(_ event: ClaudeStreamEvent) {
+    package mutating func apply(_ event: ClaudeStreamEvent) {
         switch event {
         case .messageStart(let message):
             start = message
@@ -47,7 +47,7 @@ public struct ClaudeMessageAccumulator: Sendable {
 
     /// The message as received so far; nil before `message_start`. After `message_stop` it is
     /// the final message.
-    public var message: ClaudeMessageResponse? {
+    package var message: ClaudeMessageResponse? {
         guard var message = start else { return nil }
         message.content = blocks.map(\.block)
         message.stopReason = stopReason ?? message.stopReason
@@ -57,7 +57,7 @@ public struct ClaudeMessageAccumulator: Sendable {
     }
 
     /// The usage reported so far (from `message_start`, then each `message_delta`).
-    public var currentUsage: ClaudeUsage { usage }
+    package var currentUsage: ClaudeUsage { usage }
 }
 
 /// One content block under construction.

@@ -9,7 +9,7 @@ import Foundation
 /// }
 /// let message = try await stream.finalMessage()   // usage, cost, request ids
 /// ```
-/// The request is sent when iteration starts (or at ``finalMessage()``); a stream is iterated
+/// The request is sent when iteration starts (or at ``finalMessage(isolation:)``); a stream is iterated
 /// once. It throws ``ClaudeError``: an `error` event inside the stream (e.g. `overloaded`), a
 /// connection that drops (`connection`), a cancelled task (`cancelled`). `ping` events are
 /// yielded like the others; event types this library does not know are skipped.
@@ -18,7 +18,9 @@ import Foundation
 /// stream and its iterators are released: then it records what was received and
 /// `claude.stream.abandoned = true`, and the download is cancelled.
 public struct ClaudeMessageStream: AsyncSequence {
+    /// Each event of the answer.
     public typealias Element = ClaudeStreamEvent
+    /// A ``ClaudeError`` in practice; `any Error` for the `AsyncSequence` requirement.
     public typealias Failure = any Error
 
     let run: ClaudeStreamRun
@@ -28,6 +30,7 @@ public struct ClaudeMessageStream: AsyncSequence {
     /// The client's id for this call (`claude.request_id`), known before anything is sent.
     public var requestID: String { run.requestID }
 
+    /// Starts the call on the first `next()`; a stream is iterated once.
     public func makeAsyncIterator() -> Iterator { Iterator(run: run) }
 
     /// Reads whatever is left of the stream and returns the assembled message, with its usage,
@@ -37,13 +40,16 @@ public struct ClaudeMessageStream: AsyncSequence {
         return try run.finalResult()
     }
 
+    /// Iterates the events of the stream; sends the request on the first `next()`.
     public struct Iterator: AsyncIteratorProtocol {
         let run: ClaudeStreamRun
 
+        /// The next event; nil after `message_stop`. Throws the stream's failure as a ``ClaudeError``.
         public mutating func next() async throws -> ClaudeStreamEvent? {
             try await run.next(isolation: nil)
         }
 
+        /// The next event, read on `actor`'s executor, so a caller on an actor does not hop.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ClaudeStreamEvent? {
             try await run.next(isolation: actor)
         }

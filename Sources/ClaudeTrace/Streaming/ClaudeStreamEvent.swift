@@ -29,10 +29,12 @@ public enum ClaudeContentDelta: Sendable, Hashable {
 
 /// The end of a message, from `message_delta`.
 public struct ClaudeMessageDelta: Sendable, Hashable {
+    /// Why Claude stopped.
     public var stopReason: ClaudeStopReason?
+    /// The stop sequence Claude wrote, when that is why it stopped.
     public var stopSequence: String?
-    /// The usage counts the event carried (cumulative for the message); `usage` leaves the
-    /// ones it did not carry at zero, ``apply(to:)`` leaves them unchanged.
+    /// The usage counts the event carried (cumulative for the message); the ones it did not
+    /// carry read as zero here.
     public var usage: ClaudeUsage
     let usageJSON: ClaudeJSON
 
@@ -53,11 +55,17 @@ public struct ClaudeMessageDelta: Sendable, Hashable {
 public enum ClaudeStreamEvent: Sendable, Hashable {
     /// The message with empty content and its initial usage.
     case messageStart(ClaudeMessageResponse)
+    /// Block `index` starts, with its empty or initial content.
     case contentBlockStart(index: Int, block: ClaudeContentBlock)
+    /// More of block `index`.
     case contentBlockDelta(index: Int, delta: ClaudeContentDelta)
+    /// Block `index` is complete.
     case contentBlockStop(index: Int)
+    /// The stop reason and the final usage.
     case messageDelta(ClaudeMessageDelta)
+    /// The answer is complete.
     case messageStop
+    /// A keep-alive; carries nothing.
     case ping
     /// An `error` event inside the stream (e.g. `overloaded_error`). ``ClaudeMessageStream``
     /// throws it as a ``ClaudeError`` rather than yielding it.
@@ -123,8 +131,8 @@ public enum ClaudeStreamEvent: Sendable, Hashable {
 }
 
 /// A known stream event whose data was not the JSON it should be.
-public struct ClaudeStreamDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let event: String
-    public let reason: String
-    public var description: String { "malformed \(event) event: \(reason)" }
+package struct ClaudeStreamDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let event: String
+    package let reason: String
+    package var description: String { "malformed \(event) event: \(reason)" }
 }

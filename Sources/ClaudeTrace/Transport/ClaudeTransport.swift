@@ -12,6 +12,7 @@ import Foundation
 /// - ``ClaudeHTTPRequest/timeout`` bounds every silence: the wait for the headers and each wait
 ///   for the next body chunk. When it passes, the transport throws ``ClaudeTransportError/timedOut``.
 public protocol ClaudeTransport: Sendable {
+    /// Sends `request` and returns once the status and headers arrived; the body follows in the response.
     func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse
 }
 
@@ -24,6 +25,7 @@ public enum ClaudeTransportError: Error, Sendable, Hashable, CustomStringConvert
     /// The request was cancelled.
     case cancelled
 
+    /// The failure in words, for logs and ``ClaudeError/message``.
     public var description: String {
         switch self {
         case .timedOut: "timed out waiting for the server"
@@ -37,8 +39,10 @@ public enum ClaudeTransportError: Error, Sendable, Hashable, CustomStringConvert
 public struct ClaudeHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     private var fields: [(name: String, value: String)] = []
 
+    /// No fields.
     public init() {}
 
+    /// Fields written as a literal: `["content-type": "application/json"]`.
     public init(dictionaryLiteral elements: (String, String)...) {
         for (name, value) in elements { self[name] = value }
     }
@@ -70,12 +74,15 @@ public struct ClaudeHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDict
     /// Adds a field, keeping others of the same name.
     public mutating func add(_ name: String, _ value: String) { fields.append((Self.lowercased(name), value)) }
 
+    /// The fields in the order they were added, names lowercased.
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
+    /// Whether both have the same fields in the same order.
     public static func == (a: ClaudeHTTPHeaders, b: ClaudeHTTPHeaders) -> Bool {
         a.fields.elementsEqual(b.fields) { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Hashes the fields in order.
     public func hash(into hasher: inout Hasher) {
         for field in fields {
             hasher.combine(field.name)
@@ -86,16 +93,20 @@ public struct ClaudeHTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDict
 
 /// A request for a transport to send.
 public struct ClaudeHTTPRequest: Sendable, CustomStringConvertible {
+    /// The endpoint, such as `https://api.anthropic.com/v1/messages`.
     public var url: URL
+    /// The HTTP method, `POST` for the Messages API.
     public var method: String
     /// Includes the credentials (`x-api-key`): never log these; ``description`` leaves them out.
     public var headers: ClaudeHTTPHeaders
+    /// The JSON body.
     public var body: [UInt8]
     /// The longest silence allowed: to the response headers, and between body chunks.
     public var timeout: Duration
     /// Whether the body is an event stream (the transport may tune buffering for it).
     public var isStreaming: Bool
 
+    /// A request; the method defaults to `POST`.
     public init(url: URL, method: String = "POST", headers: ClaudeHTTPHeaders, body: [UInt8], timeout: Duration, isStreaming: Bool) {
         self.url = url
         self.method = method
@@ -114,10 +125,14 @@ public typealias ClaudeResponseBody = AsyncThrowingStream<[UInt8], any Error>
 
 /// A response whose status and headers have arrived; its body may still be coming.
 public struct ClaudeHTTPResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// The response headers.
     public var headers: ClaudeHTTPHeaders
+    /// The body as it arrives; it throws a ``ClaudeTransportError`` if the connection breaks.
     public var body: ClaudeResponseBody
 
+    /// A response whose body arrives through `body`.
     public init(status: Int, headers: ClaudeHTTPHeaders, body: ClaudeResponseBody) {
         self.status = status
         self.headers = headers

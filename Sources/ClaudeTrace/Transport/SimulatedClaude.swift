@@ -18,6 +18,7 @@ public final class SimulatedClaude: ClaudeTransport {
     /// The base URL a simulated client reports (`server.address`); nothing listens there.
     public static let baseURL = URL(string: "https://claude.simulated.invalid")!
 
+    /// How the simulator answers; the defaults are a realistic pace with random chunking.
     public struct Configuration: Sendable {
         /// Seeds every reply (mixed with the request's bytes).
         public var seed: UInt64
@@ -34,6 +35,7 @@ public final class SimulatedClaude: ClaudeTransport {
         /// Cut stream events across chunks at random bytes, as a network does.
         public var splitsChunks: Bool
 
+        /// A configuration; `timeScale` below 0 counts as 0 and `outputTokensPerSecond` is at least 1.
         public init(
             seed: UInt64 = 1, timeScale: Double = 1, timeToFirstToken: Duration = .milliseconds(600),
             outputTokensPerSecond: Double = 80, contextWindow: Int = 200_000, replyWords: ClosedRange<Int> = 12...60,
@@ -51,10 +53,13 @@ public final class SimulatedClaude: ClaudeTransport {
 
     /// A request as the simulator received it, the key removed.
     public struct ReceivedRequest: Sendable {
+        /// The request's headers, without `x-api-key`.
         public var headers: ClaudeHTTPHeaders
+        /// The request's JSON body.
         public var body: ClaudeJSON
     }
 
+    /// How this simulator answers.
     public let configuration: Configuration
 
     private struct Script {
@@ -72,10 +77,12 @@ public final class SimulatedClaude: ClaudeTransport {
 
     private let state = Mutex(State())
 
+    /// A simulator answering as `configuration` says.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
+    /// A simulator with the default configuration, seeded with `seed`, its latencies scaled by `timeScale`.
     public convenience init(seed: UInt64 = 1, timeScale: Double = 1) {
         self.init(configuration: Configuration(seed: seed, timeScale: timeScale))
     }
@@ -99,6 +106,7 @@ public final class SimulatedClaude: ClaudeTransport {
     /// The last 256 requests, oldest first.
     public var receivedRequests: [ReceivedRequest] { state.withLock { $0.received } }
 
+    /// Answers `request` as the Messages API would: a scripted failure if one is due, else a generated reply.
     public func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
         try Task.checkCancellation()
         let body = try? ClaudeJSON.parse(request.body)

@@ -33,6 +33,7 @@ public final class URLSessionTransport: ClaudeTransport {
         session.invalidateAndCancel()
     }
 
+    /// Sends `request` with `URLSession`, streaming the body as it arrives.
     public func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
         try Task.checkCancellation()
         var urlRequest = URLRequest(url: request.url)
