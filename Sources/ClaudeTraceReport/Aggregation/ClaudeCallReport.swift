@@ -28,6 +28,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     public var retries: Retries
     /// What users did with the answers: the monitor's `claude.feedback` spans.
     public var feedback: MonitorSnapshot.Feedback
+    /// What the calls cost, in total and by model, user, feature and day.
     public var cost: CostBreakdown
     /// Tokens of every call, failed ones included (see ``ClaudeTokenCounts`` for what each counts).
     public var tokens: ClaudeTokenCounts
@@ -49,7 +50,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
     /// How many features ``topFeatures`` lists.
     public static let maximumTopFeatures = 10
 
-    public init(
+    package init(
         calls: Int = 0, errors: [String: Int] = [:], unpricedCalls: Int = 0, unknownPriceCalls: Int = 0,
         streamedCalls: Int = 0, blockedByBudget: Int = 0, retries: Retries = Retries(), feedback: MonitorSnapshot.Feedback = MonitorSnapshot.Feedback(),
         cost: CostBreakdown = CostBreakdown(), tokens: ClaudeTokenCounts = ClaudeTokenCounts(), latency: [String: Percentiles] = [:],
@@ -93,7 +94,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         /// By the UTC date of the call's start, `YYYY-MM-DD`.
         public var byDay: [String: Double]
 
-        public init(
+        package init(
             totalNanodollars: Int64 = 0, byModel: [String: Double] = [:], byUser: [String: Double] = [:],
             byFeature: [String: Double] = [:], byDay: [String: Double] = [:]
         ) {
@@ -108,13 +109,16 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
 
     /// One feature's share.
     public struct FeatureUsage: Hashable, Sendable, Codable {
+        /// The feature (`claude.feature`).
         public var feature: String
+        /// Its calls.
         public var calls: Int
+        /// Its priced calls' cost, in USD.
         public var costUSD: Double
         /// Feedback on this feature's answers.
         public var feedback: MonitorSnapshot.Feedback
 
-        public init(feature: String, calls: Int, costUSD: Double, feedback: MonitorSnapshot.Feedback = MonitorSnapshot.Feedback()) {
+        package init(feature: String, calls: Int, costUSD: Double, feedback: MonitorSnapshot.Feedback = MonitorSnapshot.Feedback()) {
             self.feature = feature
             self.calls = calls
             self.costUSD = costUSD
@@ -132,7 +136,7 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         /// (rate limit, overloaded, server error, timeout, connection): the client gave up.
         public var failedAfterRetries: Int
 
-        public init(total: Int = 0, retriedCalls: Int = 0, failedAfterRetries: Int = 0) {
+        package init(total: Int = 0, retriedCalls: Int = 0, failedAfterRetries: Int = 0) {
             self.total = total
             self.retriedCalls = retriedCalls
             self.failedAfterRetries = failedAfterRetries
@@ -154,14 +158,16 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
 
     /// The report's time window, as ISO 8601 (nil: unbounded), and the calls' actual span.
     public struct TimeWindow: Hashable, Sendable, Codable {
+        /// The `--since` bound; nil when unbounded.
         public var since: String?
+        /// The `--until` bound (exclusive); nil when unbounded.
         public var until: String?
         /// Start of the earliest call counted.
         public var firstCall: String?
         /// Start of the latest call counted.
         public var lastCall: String?
 
-        public init(since: String? = nil, until: String? = nil, firstCall: String? = nil, lastCall: String? = nil) {
+        package init(since: String? = nil, until: String? = nil, firstCall: String? = nil, lastCall: String? = nil) {
             self.since = since
             self.until = until
             self.firstCall = firstCall
@@ -179,11 +185,12 @@ public struct ClaudeCallReport: Hashable, Sendable, Codable {
         public var truncatedLastLine: Bool
         /// Spans read (Claude calls or not, in the time range or not).
         public var spans: Int
+        /// Bytes read.
         public var bytes: Int
         /// The first bad lines: file, line number and reason.
         public var badLineDetails: [TraceFileSummary.BadLine]
 
-        public init(_ summary: TraceFileSummary = TraceFileSummary()) {
+        package init(_ summary: TraceFileSummary = TraceFileSummary()) {
             lines = summary.lines
             badLines = summary.badLines
             truncatedLastLine = summary.truncatedLastLine

@@ -16,6 +16,7 @@ public struct ClaudeTokenCounts: Hashable, Sendable, Codable {
     /// `gen_ai.usage.cache_creation.input_tokens` (5-minute and 1-hour writes together).
     public var cacheCreation: Int64
 
+    /// Counts; each defaults to zero.
     public init(input: Int64 = 0, output: Int64 = 0, cacheRead: Int64 = 0, cacheCreation: Int64 = 0) {
         self.input = input
         self.output = output

@@ -15,6 +15,7 @@ public struct ReportTimeRange: Hashable, Sendable, Codable {
     /// Unix epoch nanoseconds; spans that start at or after it are left out.
     public var until: UInt64?
 
+    /// A window between two instants in Unix epoch nanoseconds; nil leaves that side open.
     public init(since: UInt64? = nil, until: UInt64? = nil) {
         self.since = since
         self.until = until
@@ -61,9 +62,12 @@ public struct ReportTimeRange: Hashable, Sendable, Codable {
 
 /// A `--since`/`--until` value that could not be used.
 public enum ReportTimeRangeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The value of `--option` is neither ISO 8601 nor Unix seconds.
     case invalidInstant(option: String, value: String)
+    /// `--until` is not after `--since`, so no span could match.
     case emptyRange(since: String, until: String)
 
+    /// The problem and what the option expects.
     public var description: String {
         switch self {
         case .invalidInstant(let option, let value):

@@ -14,6 +14,7 @@ public struct TraceQuery: Hashable, Sendable {
     /// The attributes that hold request and message ids.
     public static let idAttributes = ["claude.request_id", "anthropic.request_id", "gen_ai.response.id"]
 
+    /// A query for `id`; surrounding whitespace is ignored.
     public init(id: String) {
         var text = Substring(id)
         while text.first?.isWhitespace == true { text.removeFirst() }
@@ -35,6 +36,7 @@ public struct TraceQuery: Hashable, Sendable {
 
 /// The traces `find` found, whole.
 public struct TraceSearchResult: Hashable, Sendable {
+    /// What was searched for.
     public var query: TraceQuery
     /// The traces holding a matching span, in the order their first match was read.
     public var traces: [TraceTree]
@@ -45,7 +47,7 @@ public struct TraceSearchResult: Hashable, Sendable {
     /// What the first pass read.
     public var files: TraceFileSummary
 
-    public init(
+    package init(
         query: TraceQuery, traces: [TraceTree], matches: [SpanID: String], tracesNotShown: Int, files: TraceFileSummary
     ) {
         self.query = query

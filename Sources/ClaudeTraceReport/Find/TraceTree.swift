@@ -6,13 +6,14 @@ import ClaudeTrace
 public struct TraceTree: Hashable, Sendable {
     /// A span and the spans it parents.
     public struct Node: Hashable, Sendable {
+        /// The span.
         public var span: SpanData
         /// Sorted by start time (then name, then span id).
         public var children: [Node]
         /// The span names a parent that is missing.
         public var isOrphan: Bool
 
-        public init(span: SpanData, children: [Node] = [], isOrphan: Bool = false) {
+        package init(span: SpanData, children: [Node] = [], isOrphan: Bool = false) {
             self.span = span
             self.children = children
             self.isOrphan = isOrphan

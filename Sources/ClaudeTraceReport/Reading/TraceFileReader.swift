@@ -29,6 +29,7 @@ public struct TraceFileReader: Sendable {
     /// request size limit, by default).
     public var maximumLineLength: Int
 
+    /// A reader of the file at `path`, reading 1 MiB at a time and skipping lines over 64 MiB by default.
     public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = 64 << 20) {
         self.path = path
         self.chunkSize = max(chunkSize, 16)

@@ -7,9 +7,10 @@ public struct TraceFileSummary: Hashable, Sendable, Codable {
         public var file: String
         /// 1-based physical line number.
         public var line: Int
+        /// Why it was skipped, such as a JSON syntax error and its byte offset.
         public var reason: String
 
-        public init(file: String, line: Int, reason: String) {
+        package init(file: String, line: Int, reason: String) {
             self.file = file
             self.line = line
             self.reason = reason
@@ -33,6 +34,7 @@ public struct TraceFileSummary: Hashable, Sendable, Codable {
     /// mid-write. That line also counts in ``badLines``.
     public var truncatedLastLine = false
 
+    /// An empty summary: nothing read yet.
     public init() {}
 
     /// The line numbers of the first bad lines.
@@ -60,9 +62,12 @@ public struct TraceFileSummary: Hashable, Sendable, Codable {
 
 /// A trace file could not be read at all (a bad line is not an error: see ``TraceFileSummary``).
 public enum TraceFileError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file at `path` could not be opened; `reason` is the system's.
     case cannotOpen(path: String, reason: String)
+    /// Reading the file at `path` failed part-way; `reason` is the system's.
     case readFailed(path: String, reason: String)
 
+    /// The problem, with the path.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "cannot open \(path): \(reason); check the path and its permissions"
