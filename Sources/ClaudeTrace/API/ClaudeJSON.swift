@@ -1,7 +1,7 @@
 /// A JSON value: tool inputs and schemas, content blocks this library does not know yet, and
 /// every body the client sends or receives.
 ///
-/// The client parses and writes JSON itself (``parse(_:)``, ``serialized()``): one pass over the
+/// The client parses and writes JSON itself (``parse(_:)-(String)``, ``serialized()``): one pass over the
 /// bytes per body or stream event, objects written with sorted keys so the same request always
 /// has the same bytes (a retry resends exactly what was sent, and prompt caching sees a stable
 /// prefix).

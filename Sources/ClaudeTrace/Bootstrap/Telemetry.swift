@@ -4,7 +4,7 @@ import Synchronization
 
 /// The SDK, set up: a tracer provider built from code and the `OTEL_*` environment, with its
 /// exporters and processors; the ``ClaudeMonitor`` of Claude calls; when metrics are on (an
-/// OTLP endpoint is set, or ``TelemetryConfiguration/metrics`` says so), a meter provider with
+/// OTLP endpoint is set, or ``/ClaudeTraceOTLP/TelemetryConfiguration/metrics`` says so), a meter provider with
 /// its readers and the optional Prometheus listener; and the calls that flush and stop them all.
 ///
 /// ```swift
@@ -17,7 +17,7 @@ import Synchronization
 /// ```
 ///
 /// ``bootstrap(_:monitor:)`` also installs it globally: its provider becomes
-/// ``TracerProvider/current`` and it becomes ``current``. ``init(_:monitor:)`` builds one
+/// ``/ClaudeTraceCore/TracerProvider/current`` and it becomes ``current``. ``init(_:monitor:)`` builds one
 /// without installing it, for tests: run them inside ``withTelemetry(_:isolation:operation:)``.
 public final class Telemetry: Sendable {
     /// The provider every tracer comes from.
@@ -26,10 +26,10 @@ public final class Telemetry: Sendable {
     /// others), and the budget gate of every ``ClaudeClient`` made without a monitor of its own
     /// while this telemetry is ``current``.
     public let monitor: ClaudeMonitor
-    /// The exporters built for ``TelemetryConfiguration/exporters``, in order.
+    /// The exporters built for ``/ClaudeTraceOTLP/TelemetryConfiguration/exporters``, in order.
     public let exporters: [any SpanExporter]
     /// The meter provider metrics are recorded into; nil when metrics are off (no exporter and
-    /// no Prometheus listener, see ``MetricsConfiguration``).
+    /// no Prometheus listener, see ``/ClaudeTraceOTLP/MetricsConfiguration``).
     public let meterProvider: MeterProvider?
     /// The readers that export ``meterProvider``'s metrics, one per metrics exporter.
     public let metricReaders: [PeriodicMetricReader]
@@ -44,7 +44,7 @@ public final class Telemetry: Sendable {
 
     /// Builds the provider `configuration` describes, with `monitor` as its last processor
     /// (also when `configuration.processors` holds it already), without installing it globally.
-    /// - Throws: ``TelemetryConfigurationError`` for a setting given in code that cannot work.
+    /// - Throws: ``/ClaudeTraceOTLP/TelemetryConfigurationError`` for a setting given in code that cannot work.
     ///   Invalid environment values never throw: they are reported and replaced by defaults.
     public init(
         _ configuration: TelemetryConfiguration, monitor: ClaudeMonitor = ClaudeMonitor()
@@ -182,7 +182,7 @@ public final class Telemetry: Sendable {
 
     /// Builds the telemetry from these settings and the `OTEL_*` environment, and installs it
     /// globally. Each argument left nil comes from the environment, else its default; see
-    /// ``TelemetryConfiguration`` for which variable backs which argument.
+    /// ``/ClaudeTraceOTLP/TelemetryConfiguration`` for which variable backs which argument.
     @discardableResult
     public static func bootstrap(
         serviceName: String? = nil, resourceAttributes: Attributes = [:],
@@ -285,7 +285,7 @@ enum TaskLocalTelemetry {
 }
 
 /// Runs `operation` with `telemetry` in place of the bootstrapped one, for this task and its
-/// children: its provider is ``TracerProvider/current`` and its monitor the budget gate of
+/// children: its provider is ``/ClaudeTraceCore/TracerProvider/current`` and its monitor the budget gate of
 /// clients made without one. Lets tests run in parallel, each with its own telemetry.
 public func withTelemetry<T>(
     _ telemetry: Telemetry, isolation: isolated (any Actor)? = #isolation,

@@ -55,6 +55,7 @@ public final class ClaudeClient: Sendable {
     /// event on the span). Throws a ``ClaudeError``; cancelling the task cancels the request and
     /// throws one of category `cancelled`.
     /// - Parameters:
+    ///   - request: the Messages API request.
     ///   - attribution: who and what the call is for (`user.id`, `claude.feature`).
     ///   - parent: the span's parent; by default the current span.
     public func createMessage(
@@ -72,7 +73,7 @@ public final class ClaudeClient: Sendable {
 
     /// Sends `request` with `"stream": true` and returns its events as they arrive.
     ///
-    /// The request is sent when iteration starts. The stream's ``ClaudeMessageStream/finalMessage()``
+    /// The request is sent when iteration starts. The stream's ``ClaudeMessageStream/finalMessage(isolation:)``
     /// gives the assembled message. A stream the caller stops reading early still ends its span,
     /// with what was received (`claude.stream.abandoned = true`).
     public func streamMessage(

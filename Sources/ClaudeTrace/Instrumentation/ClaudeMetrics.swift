@@ -148,7 +148,7 @@ public final class ClaudeMetrics: Sendable {
 
     private static let cached = Locked<ClaudeMetrics?>(nil)
 
-    /// The metrics of ``MeterProvider/current``; nil when no meter provider is set up.
+    /// The metrics of ``/ClaudeTraceCore/MeterProvider/current``; nil when no meter provider is set up.
     public static var current: ClaudeMetrics? {
         guard let provider = MeterProvider.current else { return nil }
         return cached.withLock { cached in

@@ -1,7 +1,7 @@
 /// Cost, budgets, latency, errors, alerts and usage of Claude calls, computed from their spans.
 ///
 /// Give it to ``Telemetry/bootstrap(_:monitor:)``, which registers it as a span processor and
-/// makes it the budget gate of clients given no monitor (with a ``TracerProvider`` built by
+/// makes it the budget gate of clients given no monitor (with a ``/ClaudeTraceCore/TracerProvider`` built by
 /// hand, pass it in the processors and to ``ClaudeClient`` as `monitor:`). It reads every ended
 /// span that carries the GenAI attributes of a Claude chat call (`gen_ai.provider.name` =
 /// `anthropic`, or the deprecated `gen_ai.system`; `gen_ai.operation.name` = `chat` or absent),
@@ -19,7 +19,7 @@
 /// **Cost of a span.** `onEnd` parses the attributes in one pass and updates the state under
 /// one lock: no I/O, no allocation once the keys (models, features, users) are known. Request
 /// log lines and alert notifications go through a bounded queue to a background task; what does
-/// not fit is dropped and counted (``MonitorSnapshot.Health``).
+/// not fit is dropped and counted (``MonitorSnapshot/Health``).
 ///
 /// **Time.** A call counts in the UTC minute, hour and day of the monitor's clock when its span
 /// ends (for live calls: the call's end). Budgets and "today" roll over at UTC midnight.

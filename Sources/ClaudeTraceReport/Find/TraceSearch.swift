@@ -64,9 +64,12 @@ public enum TraceSearch {
     /// that matches `id` (see ``TraceQuery``), the second collects every span of those traces
     /// (so memory holds only them). Standard input (`-`) cannot be read twice and is refused.
     ///
-    /// - Parameter maximumTraces: how many matching traces to collect (an id shared by many
-    ///   traces, like a popular request id, would otherwise fill memory); the rest are counted
-    ///   in ``TraceSearchResult/tracesNotShown``.
+    /// - Parameters:
+    ///   - id: a trace id, span id, request id or message id.
+    ///   - paths: the OTLP-JSON Lines files to read.
+    ///   - maximumTraces: how many matching traces to collect (an id shared by many traces, like
+    ///     a popular request id, would otherwise fill memory); the rest are counted in
+    ///     ``TraceSearchResult/tracesNotShown``.
     public static func find(_ id: String, in paths: [String], maximumTraces: Int = 20) throws -> TraceSearchResult {
         if paths.contains("-") {
             throw TraceFileError.cannotOpen(path: "-", reason: "find reads its files twice, so it needs files, not standard input")
