@@ -9,7 +9,7 @@ public struct MonitorConfiguration: Sendable {
     /// Receives every alert notification, on the monitor's background task (never on the
     /// caller's path).
     public var alertHandler: (@Sendable (AlertNotification) -> Void)?
-    /// Where each alert is also written as one JSON line; `nil` writes it to ``Diagnostics``
+    /// Where each alert is also written as one JSON line; `nil` writes it to ``/ClaudeTraceCore/Diagnostics``
     /// when there is no ``alertHandler`` (with a handler, the handler alone receives it).
     public var alertLog: LogDestination?
     /// One JSON line per Claude call; `nil` (the default) writes none.

@@ -33,8 +33,13 @@ public final class MeterProvider: Sendable {
     }
 
     /// The counter named `name` in `scope`, made on first use.
-    /// - Parameter scale: what one integer unit is worth in exported units (e.g. `1e-12` for a
-    ///   counter that adds picodollars and exports dollars); nil exports integers.
+    /// - Parameters:
+    ///   - name: the instrument's name, such as `claude.client.cost`.
+    ///   - unit: its UCUM unit, such as `USD` or `{token}`.
+    ///   - description: what it counts, for the exported metadata.
+    ///   - scope: the library that records it.
+    ///   - scale: what one integer unit is worth in exported units (e.g. `1e-12` for a counter
+    ///     that adds picodollars and exports dollars); nil exports integers.
     public func counter(
         _ name: String, unit: String, description: String = "", scope: InstrumentationScope, scale: Double? = nil
     ) -> MetricCounter {
@@ -96,7 +101,7 @@ public final class MeterProvider: Sendable {
         global.withLock { $0 = provider }
     }
 
-    /// The provider in force here: the task-local one set by ``withMeterProvider(_:operation:)``,
+    /// The provider in force here: the task-local one set by ``withMeterProvider(_:isolation:operation:)``,
     /// else the global one; nil when metrics are not set up.
     public static var current: MeterProvider? {
         if let local = TaskLocalMeterProvider.value { return local }

@@ -74,7 +74,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     private let engine: Engine
     private let worker: Task<Void, Never>
 
-    /// Starts the processor's worker on a thread of its own (see ``WorkerThread``).
+    /// Starts the processor's worker on a thread of its own (`WorkerThread`).
     ///
     /// `clock` measures the schedule delay and the export timeout; tests pass one they
     /// advance by hand. The worker alone reads it: `onEnd` never does.

@@ -39,6 +39,8 @@ public final class TracerProvider: Sendable {
     /// - Parameters:
     ///   - resource: the service; defaults to ``Resource/detect(code:environment:)``.
     ///   - sampler: defaults to parent-based, always on for roots.
+    ///   - limits: caps on each span's attributes, events and links; the defaults are the specification's.
+    ///   - idGenerator: makes trace and span ids; defaults to random ones.
     ///   - processors: called in order for every recording span.
     ///   - disabled: a no-op provider (`OTEL_SDK_DISABLED=true`): spans propagate context but
     ///     record nothing.

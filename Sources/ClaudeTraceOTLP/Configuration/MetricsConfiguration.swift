@@ -57,7 +57,11 @@ public struct MetricExporterChoice: Sendable {
     package let kind: Kind
 
     /// OTLP/HTTP to `/v1/metrics`; each argument left nil comes from the environment.
-    /// - Parameter endpoint: the full metrics URL, e.g. `http://collector:4318/v1/metrics`.
+    /// - Parameters:
+    ///   - endpoint: the full metrics URL, e.g. `http://collector:4318/v1/metrics`.
+    ///   - protocol: `.httpProtobuf` or `.httpJSON`.
+    ///   - temporality: cumulative or delta sums and histograms.
+    ///   - headers: extra HTTP headers, such as an authorization header.
     public static func otlp(
         endpoint: String? = nil, protocol: OTLPProtocol? = nil, temporality: AggregationTemporality? = nil,
         headers: [String: String]? = nil

@@ -5,7 +5,7 @@ import ClaudeTraceCore
 /// Each setting has a generic `OTEL_EXPORTER_OTLP_<X>` variable and a trace-specific
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` one; when the trace-specific one is set (and valid) it
 /// replaces the generic one, and the two are never merged. Invalid values are reported
-/// through ``Diagnostics`` naming the variable, and the default applies.
+/// through ``/ClaudeTraceCore/Diagnostics`` naming the variable, and the default applies.
 /// https://opentelemetry.io/docs/specs/otel/protocol/exporter/
 public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     /// The URL spans are POSTed to, used exactly as given (so it includes `/v1/traces`).
@@ -28,7 +28,7 @@ public struct OTLPHTTPExporterConfiguration: Sendable, Hashable {
     /// (`http/protobuf` or `http/json`; `grpc` is reported and ignored); default `http/protobuf`,
     /// the specification's default.
     public var `protocol`: OTLPProtocol
-    /// When and how often a failed request is retried. Code only; default ``OTLPRetryPolicy/init(maxAttempts:initialBackoff:maxBackoff:jitter:)``.
+    /// When and how often a failed request is retried. Code only; default ``OTLPRetryPolicy/init(maxAttempts:initialBackoff:maxBackoff:jitter:maxRetryAfter:)``.
     public var retry: OTLPRetryPolicy
     /// Largest request body sent, before compression; a larger batch is split, and a single
     /// span that is still too large is dropped with a diagnostic. Code only; default 64 MiB.

@@ -4,7 +4,7 @@ import ClaudeTraceCore
 ///
 /// A property left nil (or empty) takes its value from its `OTEL_*` variable, else the
 /// default; a value set in code always wins over the environment. Invalid environment values
-/// are reported through ``Diagnostics`` naming the variable, and the default applies.
+/// are reported through ``/ClaudeTraceCore/Diagnostics`` naming the variable, and the default applies.
 /// https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 public struct TelemetryConfiguration: Sendable {
     /// The `service.name` resource attribute. `OTEL_SERVICE_NAME` (which wins over a

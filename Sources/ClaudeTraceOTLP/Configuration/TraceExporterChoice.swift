@@ -46,8 +46,13 @@ public struct TraceExporterChoice: Sendable {
     /// - Parameters:
     ///   - endpoint: the full traces URL, used as is, e.g. `http://collector:4318/v1/traces`
     ///     (like `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    ///   - headers: extra HTTP headers, such as an authorization header (like
+    ///     `OTEL_EXPORTER_OTLP_TRACES_HEADERS`).
+    ///   - timeout: how long one export request may take (like `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`).
+    ///   - compression: `gzip` or none (like `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`).
     ///   - protocol: `.httpProtobuf` (the default) or `.httpJSON` (like
     ///     `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`).
+    ///   - retry: when and how often a failed export is retried (code only).
     public static func otlp(
         endpoint: String? = nil, headers: [String: String]? = nil, timeout: Duration? = nil,
         compression: OTLPCompression? = nil, protocol: OTLPProtocol? = nil, retry: OTLPRetryPolicy? = nil

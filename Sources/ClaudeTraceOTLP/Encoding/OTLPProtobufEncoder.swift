@@ -21,7 +21,7 @@ import ClaudeTraceCore
 /// exactly as ``OTLPJSONEncoder`` groups them: the two encodings of a batch hold the same
 /// message.
 ///
-/// Two passes: the first measures every nested message once (``MessageLengths``), the second
+/// Two passes: the first measures every nested message once (`MessageLengths`), the second
 /// writes into memory of exactly the measured size, appended to the caller's buffer in one
 /// step. Nothing is allocated per span.
 public struct OTLPProtobufEncoder: OTLPTraceEncoding {

@@ -19,13 +19,13 @@ import Synchronization
 ///   without a retry. Everything, retries included, ends by
 ///   ``OTLPHTTPExporterConfiguration/timeout``.
 /// - A partial success in the response (an `ExportTraceServiceResponse` in protobuf or JSON, as
-///   its `Content-Type` says) is reported through ``Diagnostics`` and counted; it is never
+///   its `Content-Type` says) is reported through ``/ClaudeTraceCore/Diagnostics`` and counted; it is never
 ///   retried.
 /// - Cancelling the calling task (the batch processor does at its export timeout) cancels the
 ///   request in flight. ``shutdown()`` ends back-off waits and requests at once.
 ///
-/// It never throws and never blocks its caller: failures go to ``Diagnostics`` and the
-/// returned ``ExportResult``.
+/// It never throws and never blocks its caller: failures go to ``/ClaudeTraceCore/Diagnostics`` and the
+/// returned ``/ClaudeTraceCore/ExportResult``.
 public final class OTLPHTTPExporter: SpanExporter {
     /// What the exporter has done so far.
     public struct Statistics: Sendable, Hashable {

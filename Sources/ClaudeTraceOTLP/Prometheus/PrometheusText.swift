@@ -20,7 +20,7 @@ public enum PrometheusText {
     /// The `Content-Type` of a scrape answer.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// The exposition of `batch` (which must be cumulative, as ``MeterProvider/collect()`` is).
+    /// The exposition of `batch` (which must be cumulative, as ``/ClaudeTraceCore/MeterProvider/collect()`` is).
     public static func render(_ batch: MetricBatch) -> String {
         var out = ""
         if !batch.resource.attributes.isEmpty {
