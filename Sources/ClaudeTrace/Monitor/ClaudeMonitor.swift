@@ -133,7 +133,7 @@ public final class ClaudeMonitor: SpanProcessor {
 
     /// Whether a call that cost `costUSD` passed the per-request warning threshold (the client
     /// then adds a `budget.warning` event to its span; the monitor counts it when the span ends).
-    public func exceedsPerRequestWarning(costUSD: Double) -> Bool {
+    package func exceedsPerRequestWarning(costUSD: Double) -> Bool {
         guard let threshold = budget.perRequestWarningUSD else { return false }
         return Nanodollars.from(usd: costUSD) > Nanodollars.from(usd: threshold)
     }

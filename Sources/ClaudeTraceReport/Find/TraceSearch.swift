@@ -12,7 +12,7 @@ public struct TraceQuery: Hashable, Sendable {
     private let spanID: SpanID?
 
     /// The attributes that hold request and message ids.
-    public static let idAttributes = ["claude.request_id", "anthropic.request_id", "gen_ai.response.id"]
+    package static let idAttributes = ["claude.request_id", "anthropic.request_id", "gen_ai.response.id"]
 
     /// A query for `id`; surrounding whitespace is ignored.
     public init(id: String) {
