@@ -77,7 +77,7 @@ public enum ClaudeAttributeKey {
     public static let retries = "claude.retries"
     /// The HTTP status of the last attempt.
     public static let httpStatusCode = "http.response.status_code"
-    /// The failure's type: the API's error type, or the ``ClaudeErrorCategory`` when it gave none.
+    /// The failure's type: the API's error type, else the ``ClaudeErrorCategory`` (`_OTHER` for an unknown one).
     public static let errorType = "error.type"
     /// The failure's ``ClaudeErrorCategory`` raw value, such as `rate_limited`.
     public static let errorCategory = "claude.error.category"

@@ -64,7 +64,7 @@ extension MonitorSnapshot {
         public var start: String
         /// The period's priced calls' cost, in USD.
         public var costUSD: Double
-        /// Calls that started in the period.
+        /// Calls counted in the period.
         public var calls: Int
         /// Of those, the failed ones.
         public var errors: Int
@@ -380,7 +380,7 @@ extension MonitorSnapshot {
 
     /// The monitor's own health: what it dropped and where a bound was reached.
     public struct Health: Sendable, Hashable, Codable {
-        /// Request or alert log lines dropped because the outbox was full.
+        /// Request log lines dropped because the outbox was full.
         public var droppedLogLines: Int
         /// Alert notifications dropped because the outbox was full.
         public var droppedAlerts: Int
