@@ -3,7 +3,9 @@ import Synchronization
 /// Makes trace and span ids. Replaceable, as the spec requires; the default is
 /// ``RandomIDGenerator``.
 public protocol IDGenerator: Sendable {
+    /// A new trace id for a root span; never all-zero (an all-zero id is invalid).
     func makeTraceID() -> TraceID
+    /// A new span id; never all-zero.
     func makeSpanID() -> SpanID
 }
 
