@@ -1,5 +1,5 @@
 import FuzzSupport
-import ClaudeTrace
+@testable import ClaudeTrace
 
 /// The Claude JSON parser and the Messages API response decoder on an answer's bytes: no trap,
 /// and what is parsed writes out as JSON that parses back to the same text.

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import FuzzSupport
-import ClaudeTraceReport
+@testable import ClaudeTraceReport
 
 /// One scratch file per fuzzing process (libFuzzer's `-jobs` run several), in `$TMPDIR` (run.sh
 /// points it into its work folder).

@@ -1,5 +1,5 @@
 import FuzzSupport
-import ClaudeTrace
+@testable import ClaudeTrace
 
 /// A small limit, so inputs of a few hundred bytes reach it.
 let maximumEventSize = 300

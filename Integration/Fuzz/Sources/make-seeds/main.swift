@@ -1,11 +1,12 @@
 // Writes the seed corpora under corpus/<target>/ from real output of the library and its
 // simulated Claude (which writes the Messages API's wire format), so no seed is typed by hand
 // except the HTTP reader's regression inputs. Built without the fuzzer flags (it has no libFuzzer
-// entry), in a scratch folder of its own, from Integration/Fuzz:
-//   swift run --scratch-path .build-seeds make-seeds corpus
+// entry) but with testing enabled (it writes requests with the library's package-level JSON
+// writer), in a scratch folder of its own, from Integration/Fuzz:
+//   swift run --scratch-path .build-seeds -Xswiftc -enable-testing make-seeds corpus
 // The targets' inputs that arrive in pieces start with the piece-size bytes FuzzInput reads.
 import Foundation
-import ClaudeTrace
+@testable import ClaudeTrace
 import ClaudeTraceOTLP
 
 let root = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "corpus")
