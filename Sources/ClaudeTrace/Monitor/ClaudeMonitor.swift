@@ -178,7 +178,7 @@ public final class ClaudeMonitor: SpanProcessor {
         let links = entry.map { [SpanLink(context: $0.context, attributes: [Key.requestID: .string(requestID)])] } ?? []
         let tracer = TracerProvider.current.tracer("claude-trace.monitor", version: Resource.sdkVersion)
         tracer.startSpan("claude.feedback", kind: .internal, attributes: attributes, links: links).end()
-        (core.configuration.metrics ?? ClaudeMetrics.current)?.recordFeedback(action, feature: attributes[Key.feature]?.stringValue)
+        core.metrics?.recordFeedback(action, feature: attributes[Key.feature]?.stringValue)
         return entry != nil
     }
 }

@@ -3,6 +3,8 @@
 /// `deinit` then closes the outbox and ends the task).
 final class MonitorCore: Sendable {
     let configuration: MonitorConfiguration
+    /// Where the monitor's own counters go: the configured metrics, else the current ones.
+    var metrics: ClaudeMetrics? { configuration.metrics ?? ClaudeMetrics.current }
     let state: Locked<MonitorState>
     let outbox: MonitorOutbox
     private let requestLog: RequestLogConfiguration?
@@ -79,7 +81,7 @@ final class MonitorCore: Sendable {
                 Diagnostics.report(notification.severity == .critical ? .error : .warning, component: "ClaudeMonitor", notification.jsonLine)
             }
             alertHandler?(notification)
-            (configuration.metrics ?? ClaudeMetrics.current)?.recordAlert(notification)
+            metrics?.recordAlert(notification)
         }
         while var batch = await outbox.next() {
             var written = 0, failed = 0
