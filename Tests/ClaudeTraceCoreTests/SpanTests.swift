@@ -98,6 +98,32 @@ struct SpanTests {
         #expect(attributes["a"] == "one")
     }
 
+    @Test("lookups skip only keys that cannot be there: lengths equal modulo 64, a key removed and set again, merges into set keys")
+    func keyLengthFilter() {
+        let short = "k", long = "k" + String(repeating: "x", count: 64)  // 1 and 65 bytes: the same bit
+        var attributes: Attributes = [short: 1]
+        #expect(attributes[long] == nil)
+        attributes[long] = 2
+        #expect(attributes.keys == [short, long] && attributes[short] == 1 && attributes[long] == 2)
+        attributes[short] = nil
+        #expect(attributes[short] == nil && attributes[long] == 2)
+        attributes[short] = 3
+        #expect(attributes.keys == [long, short] && attributes[short] == 3)
+
+        let (provider, _) = makeTestProvider()
+        let span = provider.tracer("tests").startSpan("work")
+        span.attributes["a"] = 1
+        span.setAttributes(["b": 2, "a": 3])
+        span.attributes["b"] = 4
+        span.attributes["bb"] = 5
+        #expect(span.attributes.all == ["a": 3, "b": 4, "bb": 5])
+        var merged = Attributes()
+        #expect(merged.merge(["a": 1, "bb": 2], limits: AttributeLimits()) == 0)
+        merged["bb"] = 3
+        merged["cc"] = 4
+        #expect(merged == ["a": 1, "bb": 3, "cc": 4])
+    }
+
     @Test("keys are the same key only when their bytes are: a literal keeps the last of a repeated key, spellings that merely look alike stay apart")
     func keysCompareByBytes() {
         // Equal length, first byte and all but one byte; then a repeat, which the last one wins.
