@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // The library depends on the Swift toolchain alone: apps that already pin NIO, gRPC and

@@ -77,8 +77,8 @@ extension ClaudeClient {
     /// Runs attempts until one succeeds (`handle` accepted a 2xx answer), a failure may not be
     /// retried, or the retries run out. Returns the result and the number of retries; a final
     /// failure ends the span and is thrown.
-    func execute<T>(
-        _ call: PreparedCall, handle: (ClaudeHTTPResponse) async throws(ClaudeError) -> T
+    nonisolated(nonsending) func execute<T>(
+        _ call: PreparedCall, handle: nonisolated(nonsending) (ClaudeHTTPResponse) async throws(ClaudeError) -> T
     ) async throws(ClaudeError) -> (T, retries: Int) {
         let policy = configuration.retryPolicy
         var retries = 0
@@ -109,8 +109,8 @@ extension ClaudeClient {
         }
     }
 
-    private func attempt<T>(
-        _ call: PreparedCall, handle: (ClaudeHTTPResponse) async throws(ClaudeError) -> T
+    private nonisolated(nonsending) func attempt<T>(
+        _ call: PreparedCall, handle: nonisolated(nonsending) (ClaudeHTTPResponse) async throws(ClaudeError) -> T
     ) async throws(AttemptFailure) -> T {
         if Task.isCancelled { throw AttemptFailure(error: cancelledError(call, retries: 0), isRetryable: false) }
         var request = call.httpRequest
@@ -136,7 +136,7 @@ extension ClaudeClient {
         let jsonInsteadOfStream = call.httpRequest.isStreaming
             && response.headers["content-type"]?.lowercased().hasPrefix("application/json") == true
         guard (200..<300).contains(response.status), !jsonInsteadOfStream else {
-            let body = (try? await collect(response.body, limit: 1 << 20)) ?? []
+            let body = (try? await collect(response, limit: 1 << 20)) ?? []
             let error = httpFailure(status: response.status, headers: response.headers, body: body, call: call)
             throw AttemptFailure(
                 error: error, headers: response.headers,
@@ -151,10 +151,10 @@ extension ClaudeClient {
     }
 
     /// Reads a whole plain (non-streamed) answer.
-    func readMessage(_ response: ClaudeHTTPResponse, call: PreparedCall) async throws(ClaudeError) -> ClaudeMessageResponse {
+    nonisolated(nonsending) func readMessage(_ response: ClaudeHTTPResponse, call: PreparedCall) async throws(ClaudeError) -> ClaudeMessageResponse {
         let bytes: [UInt8]
         do {
-            bytes = try await collect(response.body, limit: 256 << 20, deadline: call.deadline)
+            bytes = try await collect(response, limit: 256 << 20, deadline: call.deadline)
         } catch {
             throw transportFailure(error, call: call, status: response.status, headers: response.headers)
         }
@@ -210,13 +210,22 @@ extension ClaudeClient {
     }
 
     /// The whole body, at most `limit` bytes; past `deadline` (checked as each chunk arrives) it
-    /// fails as timed out.
-    private func collect(_ body: ClaudeResponseBody, limit: Int, deadline: ContinuousClock.Instant? = nil) async throws -> [UInt8] {
+    /// fails as timed out. A body given whole is taken as it is, without a stream to await.
+    private nonisolated(nonsending) func collect(
+        _ response: ClaudeHTTPResponse, limit: Int, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> [UInt8] {
+        func tooLarge() -> ClaudeTransportError { .connectionFailed("the answer is larger than \(limit) bytes") }
         var bytes: [UInt8] = []
-        for try await chunk in body {
-            bytes.append(contentsOf: chunk)
-            if bytes.count > limit { throw ClaudeTransportError.connectionFailed("the answer is larger than \(limit) bytes") }
-            if let deadline, ContinuousClock.now >= deadline { throw ClaudeTransportError.timedOut }
+        switch response.content {
+        case .bytes(let whole):
+            if whole.count > limit { throw tooLarge() }
+            bytes = whole
+        case .stream(let body):
+            for try await chunk in body {
+                bytes.append(contentsOf: chunk)
+                if bytes.count > limit { throw tooLarge() }
+                if let deadline, ContinuousClock.now >= deadline { throw ClaudeTransportError.timedOut }
+            }
         }
         if Task.isCancelled { throw CancellationError() }
         return bytes

@@ -54,11 +54,14 @@ public final class ClaudeClient: Sendable {
     /// Retries by ``ClaudeClientConfiguration/retryPolicy`` (each failed attempt is a `retry`
     /// event on the span). Throws a ``ClaudeError``; cancelling the task cancels the request and
     /// throws one of category `cancelled`.
+    ///
+    /// Runs on the caller's executor (`nonisolated(nonsending)`): called from the main actor,
+    /// the call's own work stays there, and only the transport's waits leave it.
     /// - Parameters:
     ///   - request: the Messages API request.
     ///   - attribution: who and what the call is for (`user.id`, `claude.feature`).
     ///   - parent: the span's parent; by default the current span.
-    public func createMessage(
+    public nonisolated(nonsending) func createMessage(
         _ request: ClaudeMessageRequest, attribution: ClaudeAttribution = .none, parent: SpanParent = .current
     ) async throws(ClaudeError) -> ClaudeMessageResponse {
         let call = begin(request, attribution: attribution, parent: parent, isStreaming: false)

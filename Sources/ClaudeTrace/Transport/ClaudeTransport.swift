@@ -11,9 +11,14 @@ import Foundation
 ///   the body before it ends (a stream the caller abandons stops costing bandwidth).
 /// - ``ClaudeHTTPRequest/timeout`` bounds every silence: the wait for the headers and each wait
 ///   for the next body chunk. When it passes, the transport throws ``ClaudeTransportError/timedOut``.
+/// - `send` is called on the executor of the task that made the call (the requirement is
+///   `nonisolated(nonsending)`). A plain `func send(_:) async throws` satisfies it too, and runs
+///   on the cooperative pool. A body known whole is best returned with
+///   ``ClaudeHTTPResponse/init(status:headers:bytes:)``: the client then reads it without
+///   awaiting a stream.
 public protocol ClaudeTransport: Sendable {
     /// Sends `request` and returns once the status and headers arrived; the body follows in the response.
-    func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse
+    nonisolated(nonsending) func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse
 }
 
 /// A transport failure, before or during the response.
@@ -130,20 +135,44 @@ public struct ClaudeHTTPResponse: Sendable {
     /// The response headers.
     public var headers: ClaudeHTTPHeaders
     /// The body as it arrives; it throws a ``ClaudeTransportError`` if the connection breaks.
-    public var body: ClaudeResponseBody
+    /// For a response made with its whole body (``init(status:headers:bytes:)``), each read
+    /// gets a new stream of those bytes.
+    public var body: ClaudeResponseBody {
+        get {
+            switch content {
+            case .stream(let body): return body
+            case .bytes(let bytes):
+                let (body, continuation) = ClaudeResponseBody.makeStream()
+                if !bytes.isEmpty { continuation.yield(bytes) }
+                continuation.finish()
+                return body
+            }
+        }
+        set { content = .stream(newValue) }
+    }
+
+    /// The body as it was given: a whole body is kept as bytes, so that the client reads it
+    /// without awaiting a stream. Each element awaited from an `AsyncThrowingStream` resumes
+    /// through the global executor, even when it was buffered: from the main actor, two
+    /// thread hand-offs per read (perf on W4-main, docs/benchmarks.md).
+    enum Content: Sendable {
+        case stream(ClaudeResponseBody)
+        case bytes([UInt8])
+    }
+
+    var content: Content
 
     /// A response whose body arrives through `body`.
     public init(status: Int, headers: ClaudeHTTPHeaders, body: ClaudeResponseBody) {
         self.status = status
         self.headers = headers
-        self.body = body
+        self.content = .stream(body)
     }
 
     /// A response whose whole body is `bytes`.
     public init(status: Int, headers: ClaudeHTTPHeaders, bytes: [UInt8]) {
-        let (body, continuation) = ClaudeResponseBody.makeStream()
-        if !bytes.isEmpty { continuation.yield(bytes) }
-        continuation.finish()
-        self.init(status: status, headers: headers, body: body)
+        self.status = status
+        self.headers = headers
+        self.content = .bytes(bytes)
     }
 }

@@ -107,7 +107,7 @@ public final class SimulatedClaude: ClaudeTransport {
     public var receivedRequests: [ReceivedRequest] { state.withLock { $0.received } }
 
     /// Answers `request` as the Messages API would: a scripted failure if one is due, else a generated reply.
-    public func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
+    public nonisolated(nonsending) func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
         try Task.checkCancellation()
         let body = try? ClaudeJSON.parse(request.body)
         var logged = request.headers
@@ -234,7 +234,7 @@ public final class SimulatedClaude: ClaudeTransport {
 
     /// Waits `duration` scaled by the time scale; when that exceeds `limit`, waits `limit` and
     /// throws `timedOut`. A hang (`duration == limit`) is not scaled.
-    private func wait(_ duration: Duration, limit: Duration) async throws {
+    private nonisolated(nonsending) func wait(_ duration: Duration, limit: Duration) async throws {
         let scaled = duration == limit ? duration : duration * configuration.timeScale
         guard scaled > .zero else { return }
         do {

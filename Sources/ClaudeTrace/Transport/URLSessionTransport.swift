@@ -34,7 +34,7 @@ public final class URLSessionTransport: ClaudeTransport {
     }
 
     /// Sends `request` with `URLSession`, streaming the body as it arrives.
-    public func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
+    public nonisolated(nonsending) func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
         try Task.checkCancellation()
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
