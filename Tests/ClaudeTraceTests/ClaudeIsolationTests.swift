@@ -11,7 +11,7 @@ struct ClaudeIsolationTests {
     /// Notes, for each request, whether it was sent on the main actor (on Linux the main
     /// queue's jobs may run on another thread than the process's first, so the thread says nothing).
     final class ThreadRecordingTransport: ClaudeTransport {
-        let simulator = SimulatedClaude()
+        let simulator = SimulatedClaude(timeScale: 0)
         let sentOnMainActor = Mutex<[Bool]>([])
 
         nonisolated(nonsending) func send(_ request: ClaudeHTTPRequest) async throws -> ClaudeHTTPResponse {
