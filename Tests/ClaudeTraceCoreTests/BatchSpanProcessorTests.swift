@@ -58,6 +58,79 @@ final class WatchingExporter: SpanExporter {
     var alive: Int { watched.withLock { $0.filter { $0.storage != nil }.count } }
 }
 
+/// A staged exporter whose sends wait until opened. Records what it prepares and sends, in
+/// order, and whether two sends ever overlapped.
+final class StagedRecorder: StagedSpanExporter {
+    private struct State {
+        var open = false
+        var gate: [CheckedContinuation<Void, Never>] = []
+        var events: [String] = []
+        var prepared = 0
+        var preparedWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var sending = 0
+        var overlaps = 0
+    }
+    private let state = Locked(State())
+
+    func prepare(_ batch: [SpanData]) -> String {
+        let names = batch.map(\.name).joined(separator: " ")
+        let ready = state.withLock { state in
+            state.events.append("prepare \(names)")
+            state.prepared += 1
+            let count = state.prepared
+            defer { state.preparedWaiters.removeAll { $0.count <= count } }
+            return state.preparedWaiters.filter { $0.count <= count }.map(\.continuation)
+        }
+        for waiter in ready { waiter.resume() }
+        return names
+    }
+
+    func export(prepared names: String) async -> ExportResult {
+        state.withLock { state in
+            state.sending += 1
+            if state.sending > 1 { state.overlaps += 1 }
+            state.events.append("send \(names)")
+        }
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state in
+                if !state.open { state.gate.append(continuation) }
+                return state.open
+            }
+            if open { continuation.resume() }
+        }
+        state.withLock { state in
+            state.sending -= 1
+            state.events.append("sent \(names)")
+        }
+        return .success
+    }
+
+    /// Lets every send through, now and later.
+    func open() {
+        let waiting = state.withLock { state in
+            state.open = true
+            defer { state.gate = [] }
+            return state.gate
+        }
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Returns once `count` batches have been prepared.
+    func waitUntilPrepared(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                if state.prepared >= count { return true }
+                state.preparedWaiters.append((count, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    var events: [String] { state.withLock { $0.events } }
+    var overlaps: Int { state.withLock { $0.overlaps } }
+}
+
 func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
     let generator = RandomIDGenerator()
     return SpanData(
@@ -256,6 +329,52 @@ struct BatchSpanProcessorTests {
         await processor.shutdown()
         #expect(exporter.overlaps.load(ordering: .relaxed) == 0)
         #expect(exporter.spans.load(ordering: .relaxed) == 2000)
+    }
+
+    @Test("a staged exporter prepares each batch while the one before it is sent, and sends one at a time, in order", .timeLimit(.minutes(1)))
+    func stagedExports() async {
+        let exporter = StagedRecorder()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxExportBatchSize: 2, scheduleDelay: .seconds(60)))
+        for name in ["a", "b", "c", "d"] { processor.onEnd(makeSpanData(name)) }
+        // "c d" is ready while "a b" is being sent (held open).
+        await exporter.waitUntilPrepared(2)
+        #expect(!exporter.events.contains("sent a b"))
+        #expect(processor.statistics.exported == 0)
+        exporter.open()
+        await processor.forceFlush()
+        let events = exporter.events
+        #expect(events.filter { $0 != "prepare c d" } == ["prepare a b", "send a b", "sent a b", "send c d", "sent c d"])
+        #expect(events.firstIndex(of: "prepare c d")! < events.firstIndex(of: "sent a b")!)
+        #expect(exporter.overlaps == 0)
+        #expect(processor.statistics.exported == 4 && processor.statistics.queued == 0)
+        // A last partial batch, sent by the flush.
+        processor.onEnd(makeSpanData("e"))
+        await processor.forceFlush()
+        #expect(exporter.events.suffix(3) == ["prepare e", "send e", "sent e"])
+        #expect(processor.statistics.exported == 5)
+        await processor.shutdown()
+    }
+
+    @Test("a staged send that passes the export timeout is cancelled and counted as failed; shutdown waits for it")
+    func stagedExportTimeout() async {
+        struct StuckStagedExporter: StagedSpanExporter {
+            func prepare(_ batch: [SpanData]) -> Int { batch.count }
+            func export(prepared count: Int) async -> ExportResult {
+                let never = ManualClock()
+                try? await never.sleep(until: never.now + .seconds(1))
+                return Task.isCancelled ? .failure : .success
+            }
+        }
+        let clock = ManualClock()
+        let start = clock.now
+        let processor = BatchSpanProcessor(exporter: StuckStagedExporter(), configuration: .init(scheduleDelay: .seconds(60), exportTimeout: .seconds(30)), clock: clock)
+        processor.onEnd(makeSpanData("stuck"))
+        async let shutdown: Void = processor.shutdown()
+        await clock.waitForSleeper(until: start + .seconds(30))
+        #expect(processor.statistics.failed == 0)
+        clock.advance(by: .seconds(30))
+        await shutdown
+        #expect(processor.statistics.failed == 1 && processor.statistics.exported == 0)
     }
 
     @Test("OTEL_BSP_* variables configure the processor; a batch larger than the queue is clamped")

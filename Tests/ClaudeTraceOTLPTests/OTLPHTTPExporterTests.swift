@@ -277,6 +277,22 @@ struct OTLPHTTPExporterTests {
         #expect(names == spans.map(\.name))
         await exporter.shutdown()
     }
+
+    @Test("prepare encodes without sending, and a batch prepared before shutdown fails unsent after it")
+    func preparedBatches() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let exporter = makeHTTPExporter(server.url)
+        let first = exporter.prepare([makeSpan(name: "a")])
+        let second = exporter.prepare([makeSpan(name: "b", spanID: SpanID(2))])
+        #expect(server.requests.isEmpty)
+        #expect(await exporter.export(prepared: first) == .success)
+        await exporter.shutdown()
+        #expect(await exporter.export(prepared: second) == .failure)
+        #expect(server.requests.count == 1)
+        #expect(allSpans(try decodeRequest(server.requests[0].body)).map { $0["name"] as? String } == ["a"])
+        #expect(exporter.statistics.exportedSpans == 1 && exporter.statistics.failedSpans == 1)
+    }
 }
 
 @Suite("Retry-After and back-off")

@@ -10,10 +10,18 @@ extension BatchSpanProcessor {
     /// every span copied once more when the worker split what it took into batches.)
     final class Engine: Sendable {
         let exporter: any SpanExporter
+        /// The exporter, when it prepares a batch apart from sending it: each batch is then
+        /// prepared while the one before it is sent (see `export(_:sending:)`).
+        let staged: (any StagedSpanExporter)?
         let configuration: Configuration
         let component: String
         /// Where the worker, its exports and the watchdog run.
         let thread: WorkerThread
+        /// Where a staged exporter's sends run, so that the worker prepares the next batch
+        /// while one is sent. (On the worker's thread, a send started only once the worker
+        /// suspended, after preparing the next batch: W2b-large encoded and sent one after the
+        /// other.)
+        let sendThread: WorkerThread?
         /// What the schedule delay, the naps and the export timeout are measured on. Only the
         /// worker and the watchdog read it, never `enqueue`.
         let clock: AnyClock
@@ -34,6 +42,8 @@ extension BatchSpanProcessor {
             /// the thread's own cache.
             var reclaim: [SpanData] = []
             var reclaimNext: [SpanData] = []
+            /// The batch being exported; `finish` takes it back when the export is over.
+            var exporting: [SpanData] = []
             /// The worker, while it waits. Whoever takes it out under the lock resumes it, so it
             /// is resumed exactly once. Not a `CheckedContinuation`: that type's layout is hidden
             /// (resilient), so touching the optional on every `enqueue` went through the
@@ -74,6 +84,8 @@ extension BatchSpanProcessor {
 
         init(exporter: any SpanExporter, configuration: Configuration, component: String, thread: WorkerThread, clock: AnyClock) {
             self.exporter = exporter
+            staged = exporter as? any StagedSpanExporter
+            sendThread = staged == nil ? nil : WorkerThread(name: "ct-span-send")
             self.clock = clock
             self.configuration = configuration
             self.component = component
@@ -203,6 +215,8 @@ extension BatchSpanProcessor {
             /// producer to allocate a new one for every batch and the worker to free it, into the
             /// producer's arena, under its lock.)
             var batches: [[SpanData]] = []
+            /// A staged exporter's send, left in flight while the worker waits for the next batch.
+            var sending: Task<Void, Never>?
             while true {
                 let now = clock.now
                 let step: Step = state.withLock { state in
@@ -243,12 +257,11 @@ extension BatchSpanProcessor {
                         await waitForSignal(threshold: batch, orUntil: until)
                     }
                 case .export(let flushes, let shutdown):
-                    for index in batches.indices {
-                        var batch: [SpanData] = []
-                        swap(&batch, &batches[index])
-                        await export(&batch)
+                    await export(&batches, sending: &sending)
+                    if !flushes.isEmpty || shutdown {
+                        await sending?.value
+                        sending = nil
                     }
-                    batches.removeAll(keepingCapacity: true)
                     let drops = state.withLock { $0.dropped }
                     if drops > reportedDrops {
                         Diagnostics.report(.warning, component: component, "dropped \(drops - reportedDrops) spans: the queue was full (maxQueueSize \(configuration.maxQueueSize)); \(drops) in all")
@@ -281,20 +294,62 @@ extension BatchSpanProcessor {
             }
         }
 
-        /// Exports one batch, counts the outcome, and hands the batch to the producers to free
-        /// (see `reclaim`), or frees it here when two batches already wait for them.
+        /// Exports `batches` in order, one export at a time, and empties the list.
+        ///
+        /// To a staged exporter, each batch is prepared (encoded) before waiting for the send of
+        /// the one before it, and its own send is left in flight in `sending`, on `sendThread`:
+        /// the worker waits for the next batch meanwhile, and prepares it as soon as it is full.
+        /// An OTLP export mostly waits for the collector, so this hides the encoding.
+        private func export(_ batches: inout [[SpanData]], sending: inout Task<Void, Never>?) async {
+            for index in batches.indices {
+                var batch: [SpanData] = []
+                swap(&batch, &batches[index])
+                let count = batch.count
+                let export = prepare(batch)
+                await sending?.value
+                // The batch waits in the state while it is exported, not only in a closure, so
+                // that `finish` gets it back as the only reference once the export is over.
+                state.withLock { swap(&$0.exporting, &batch) }
+                guard let sendThread else {
+                    finish(await exportWithTimeout(count, on: thread, consume export))
+                    continue
+                }
+                sending = Task(executorPreference: sendThread) { [self] in
+                    finish(await exportWithTimeout(count, on: sendThread, export))
+                    // If the worker went idle meanwhile, free and tell as it would have.
+                    freeReclaim(goingIdle: true, onlyIfIdle: true)
+                }
+            }
+            batches.removeAll(keepingCapacity: true)
+        }
+
+        /// What exports `batch`: for a staged exporter, the batch is prepared now and the
+        /// closure sends it.
+        private func prepare(_ batch: [SpanData]) -> @Sendable () async -> ExportResult {
+            if let staged { return Self.prepare(batch, for: staged) }
+            let exporter = self.exporter
+            return { await exporter.export(batch) }
+        }
+
+        private static func prepare<Exporter: StagedSpanExporter>(
+            _ batch: [SpanData], for exporter: Exporter
+        ) -> @Sendable () async -> ExportResult {
+            let prepared = exporter.prepare(batch)
+            return { await exporter.export(prepared: prepared) }
+        }
+
+        /// Counts the outcome of the export of `exporting` and hands the batch to the producers
+        /// to free (see `reclaim`), or frees it here when two batches already wait for them.
         ///
         /// Why the producers free it: glibc returns a block freed on another thread to the
         /// allocating thread's arena under that arena's lock, so a worker freeing a tight-loop
         /// producer's spans fought it for the lock on every block (perf on W1: a fifth of all
         /// samples were futex waits and wakes on the arena lock).
-        private func export(_ batch: inout [SpanData]) async {
-            let result = await exportWithTimeout(batch)
-            let count = batch.count
+        private func finish(_ result: ExportResult) {
             var leftover: [SpanData] = []
-            swap(&leftover, &batch)
             state.withLock { state in
-                if result == .success { state.exported += count } else { state.failed += count }
+                swap(&leftover, &state.exporting)
+                if result == .success { state.exported += leftover.count } else { state.failed += leftover.count }
                 if state.reclaim.isEmpty {
                     swap(&leftover, &state.reclaim)
                 } else if state.reclaimNext.isEmpty {
@@ -302,7 +357,7 @@ extension BatchSpanProcessor {
                 }
             }
             guard !leftover.isEmpty else { return }
-            // The spans are destroyed here, on the worker, not under the lock.
+            // The spans are destroyed here, not under the lock.
             leftover.removeAll(keepingCapacity: true)
             state.withLock { state in
                 if state.spares.count < Self.maxSpares && leftover.capacity >= configuration.maxExportBatchSize {
@@ -312,15 +367,19 @@ extension BatchSpanProcessor {
         }
 
         /// Frees what the producers left in `reclaim` and `reclaimNext`, once they have gone
-        /// quiet; `goingIdle` when the worker is about to wait for spans.
-        private func freeReclaim(goingIdle: Bool = false) {
+        /// quiet; `goingIdle` when the worker is about to wait for spans; `onlyIfIdle` after a
+        /// send, only if the worker still waits.
+        private func freeReclaim(goingIdle: Bool = false, onlyIfIdle: Bool = false) {
             var leftover: [SpanData] = []
             var next: [SpanData] = []
             let idleWaiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+                if onlyIfIdle && !state.isIdle { return [] }
                 swap(&leftover, &state.reclaim)
                 swap(&next, &state.reclaimNext)
                 guard goingIdle else { return [] }
                 state.isIdle = true
+                // A send in flight does this again when it is done.
+                guard state.exporting.isEmpty else { return [] }
                 defer { state.idleWaiters = [] }
                 return state.idleWaiters
             }
@@ -334,7 +393,7 @@ extension BatchSpanProcessor {
         func waitUntilIdle() async {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let idle = state.withLock { state in
-                    if (state.isIdle && state.queued == 0) || state.finished { return true }
+                    if (state.isIdle && state.queued == 0 && state.exporting.isEmpty) || state.finished { return true }
                     state.idleWaiters.append(continuation)
                     return false
                 }
@@ -342,14 +401,15 @@ extension BatchSpanProcessor {
             }
         }
 
-        /// Runs the export in a task of its own, which the watchdog cancels if it passes the
-        /// export timeout; a cancelled export counts as failed.
-        private func exportWithTimeout(_ batch: [SpanData]) async -> ExportResult {
+        /// Runs the export of `count` spans in a task of its own, which the watchdog cancels if
+        /// it passes the export timeout; a cancelled export counts as failed.
+        private func exportWithTimeout(
+            _ count: Int, on executor: WorkerThread, _ operation: @escaping @Sendable () async -> ExportResult
+        ) async -> ExportResult {
             let timeout = configuration.exportTimeout
-            guard timeout > .zero else { return await exporter.export(batch) }
-            let exporter = self.exporter
+            guard timeout > .zero else { return await operation() }
             let deadline = clock.now + timeout
-            let task = Task(executorPreference: thread) { await exporter.export(batch) }
+            let task = Task(executorPreference: executor) { await operation() }
             let (number, watchdogWaiter) = state.withLock { state in
                 state.exportsStarted += 1
                 state.inFlight = InFlight(number: state.exportsStarted, deadline: deadline, task: task)
@@ -363,7 +423,7 @@ extension BatchSpanProcessor {
                 return state.inFlight?.number == number && state.inFlight?.timedOut == true
             }
             guard !timedOut else {
-                Diagnostics.report(.warning, component: component, "an export of \(batch.count) spans took longer than the export timeout (\(timeout)) and was cancelled")
+                Diagnostics.report(.warning, component: component, "an export of \(count) spans took longer than the export timeout (\(timeout)) and was cancelled")
                 return .failure
             }
             return result

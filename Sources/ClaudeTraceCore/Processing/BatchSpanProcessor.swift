@@ -96,6 +96,7 @@ public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
         let engine = Engine(exporter: exporter, configuration: configuration, component: component, thread: thread, clock: clock)
         let worker = Task.detached(executorPreference: thread) {
             await engine.run()
+            engine.sendThread?.stop()
             thread.stop()
         }
         return (configuration, engine, worker)

@@ -19,7 +19,10 @@ final class BlockingJobThread: @unchecked Sendable {
             condition.signal()
         } else {
             running = true
-            Thread.detachNewThread { [self] in loop() }
+            Thread.detachNewThread { [self] in
+                Thread.current.name = "ct-otlp-io"
+                loop()
+            }
         }
         condition.unlock()
     }

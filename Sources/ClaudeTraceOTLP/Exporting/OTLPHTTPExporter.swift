@@ -25,8 +25,9 @@ import Synchronization
 ///   request in flight. ``shutdown()`` ends back-off waits and requests at once.
 ///
 /// It never throws and never blocks its caller: failures go to ``/ClaudeTraceCore/Diagnostics`` and the
-/// returned ``/ClaudeTraceCore/ExportResult``.
-public final class OTLPHTTPExporter: SpanExporter {
+/// returned ``/ClaudeTraceCore/ExportResult``. It is a ``/ClaudeTraceCore/StagedSpanExporter``: a
+/// ``/ClaudeTraceCore/BatchSpanProcessor`` encodes each batch while the one before it is being sent.
+public final class OTLPHTTPExporter: StagedSpanExporter {
     /// What the exporter has done so far.
     public struct Statistics: Sendable, Hashable {
         /// HTTP requests sent, retries included.
@@ -114,18 +115,50 @@ public final class OTLPHTTPExporter: SpanExporter {
     /// What the exporter has done so far.
     public var statistics: Statistics { counters.withLock { $0 } }
 
-    /// Sends the batch, retrying as the policy says, within the configured timeout. An empty
-    /// batch sends nothing.
+    /// A batch encoded into request bodies, ready to send.
+    public struct PreparedBatch: Sendable {
+        /// Each request body with the number of spans it holds.
+        fileprivate var bodies: [(body: Body, spanCount: Int)] = []
+        /// Spans in the batch.
+        fileprivate let spanCount: Int
+        /// Spans left out because one alone is over the size limit (already reported and counted).
+        fileprivate var oversized = 0
+    }
+
+    /// Encodes the batch, then sends it: ``prepare(_:)`` and ``export(prepared:)``.
     public func export(_ batch: [SpanData]) async -> ExportResult {
-        guard !batch.isEmpty else { return .success }
+        await export(prepared: prepare(batch))
+    }
+
+    /// Encodes the batch into one request body, or into halves while a body is over
+    /// ``OTLPHTTPExporterConfiguration/maxRequestBodySize``; a span over it alone is dropped and
+    /// reported. Encodes nothing after shutdown or without a valid endpoint.
+    public func prepare(_ batch: [SpanData]) -> PreparedBatch {
+        var prepared = PreparedBatch(spanCount: batch.count)
+        if url != nil && !shutdownSignal.hasFired { encode(batch[...], into: &prepared) }
+        return prepared
+    }
+
+    /// Sends the bodies of a prepared batch, retrying as the policy says, within the
+    /// configured timeout; fails if any did not arrive. An empty batch sends nothing.
+    public func export(prepared batch: PreparedBatch) async -> ExportResult {
+        guard batch.spanCount > 0 else { return .success }
         guard !shutdownSignal.hasFired, let url else {
             let reason = url == nil ? "the endpoint is invalid" : "the exporter is shut down"
-            Diagnostics.report(.warning, component: Self.component, "dropped \(batch.count) spans: \(reason)")
-            counters.withLock { $0.failedSpans += batch.count }
+            Diagnostics.report(.warning, component: Self.component, "dropped \(batch.spanCount) spans: \(reason)")
+            counters.withLock { $0.failedSpans += batch.spanCount - batch.oversized }
             return .failure
         }
         let deadline = configuration.timeout > .zero ? clock.now + configuration.timeout : nil
-        return await export(batch[...], to: url, deadline: deadline) ? .success : .failure
+        var delivered = batch.oversized == 0
+        for (body, spanCount) in batch.bodies {
+            let arrived = await deliver(body, itemCount: spanCount, noun: "spans", contentType: encoding.contentType, to: url, deadline: deadline)
+            if !arrived {
+                counters.withLock { $0.failedSpans += spanCount }
+                delivered = false
+            }
+        }
+        return delivered ? .success : .failure
     }
 
     /// Nothing is buffered between exports.
@@ -139,22 +172,21 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     // MARK: Encoding
 
-    /// Sends `spans`, in as many requests as the body size limit needs; true when all arrived.
-    private func export(_ spans: ArraySlice<SpanData>, to url: URL, deadline: AnyClock.Instant?) async -> Bool {
-        guard let body = encode(spans) else {
-            guard spans.count > 1 else {
-                Diagnostics.report(.error, component: Self.component, "dropped a span named \"\(spans.first!.name)\": its request body is over the \(configuration.maxRequestBodySize)-byte limit")
-                counters.withLock { $0.failedSpans += 1 }
-                return false
-            }
-            let middle = spans.startIndex + spans.count / 2
-            let first = await export(spans[..<middle], to: url, deadline: deadline)
-            let second = await export(spans[middle...], to: url, deadline: deadline)
-            return first && second
+    /// Adds the bodies for `spans` to `prepared`, in as many as the body size limit needs.
+    private func encode(_ spans: ArraySlice<SpanData>, into prepared: inout PreparedBatch) {
+        if let body = encode(spans) {
+            prepared.bodies.append((body, spans.count))
+            return
         }
-        let delivered = await deliver(body, itemCount: spans.count, noun: "spans", contentType: encoding.contentType, to: url, deadline: deadline)
-        if !delivered { counters.withLock { $0.failedSpans += spans.count } }
-        return delivered
+        guard spans.count > 1 else {
+            Diagnostics.report(.error, component: Self.component, "dropped a span named \"\(spans.first!.name)\": its request body is over the \(configuration.maxRequestBodySize)-byte limit")
+            counters.withLock { $0.failedSpans += 1 }
+            prepared.oversized += 1
+            return
+        }
+        let middle = spans.startIndex + spans.count / 2
+        encode(spans[..<middle], into: &prepared)
+        encode(spans[middle...], into: &prepared)
     }
 
     /// Sends one body that another encoding wrote (the metrics exporter's), with this
@@ -183,7 +215,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         return delivered
     }
 
-    private struct Body {
+    fileprivate struct Body: Sendable {
         var data: Data
         var gzipped: Bool
     }

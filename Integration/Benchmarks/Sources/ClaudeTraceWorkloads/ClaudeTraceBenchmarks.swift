@@ -48,7 +48,7 @@ public enum ClaudeTraceBenchmarks {
         case "W5":
             return [await concurrentTasks(spans, tasks: options.int("--tasks", default: 8),
                                           slowDelay: .milliseconds(options.int("--slow-ms", default: 20)))]
-        case "W2a", "W2a-default", "W2b", "W2b-large", "ceiling":
+        case "W2a", "W2a-default", "W2b", "W2b-large", "ceiling", "ceiling-exporter":
             guard let collector = CollectorTarget(options) else {
                 return [WorkloadResult(workload: workload, library: library, notes: ["skipped: no --collector"])]
             }
@@ -60,7 +60,10 @@ public enum ClaudeTraceBenchmarks {
             case "W2b", "W2b-large":
                 return [await sustained(
                     duration: options.double("--seconds", default: 10), ceiling: options.double("--ceiling", default: 50_000),
+                    rate: options.string("--rate").flatMap(Double.init),
                     queue: options.int("--queue", default: workload == "W2b" ? 2048 : 65_536), protocol: wire, collector: collector)]
+            case "ceiling-exporter":
+                return [await exporterCeiling(batches: options.int("--batches", default: 400), collector: collector)]
             default:
                 return [await collectorCeiling(batches: options.int("--batches", default: 400), protocol: wire, collector: collector)]
             }

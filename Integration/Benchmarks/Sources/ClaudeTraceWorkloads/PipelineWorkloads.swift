@@ -3,28 +3,42 @@ import ClaudeTraceCore
 import ClaudeTraceOTLP
 import Synchronization
 
-/// Times every export of the exporter it wraps (wall time from call to result).
-final class TimedExporter: SpanExporter {
-    let exporter: any SpanExporter
-    let durations = Mutex<[UInt64]>([])
+/// Times the two steps of every export of the OTLP exporter it wraps: encoding (`prepare`) and
+/// sending (`export(prepared:)`, wall time from call to result). Staged as the exporter is, so
+/// the processor encodes each batch while the one before it is sent, as it does without the
+/// wrapper.
+final class TimedExporter: StagedSpanExporter {
+    let exporter: OTLPHTTPExporter
+    let encodings = Mutex<[UInt64]>([])
+    let sends = Mutex<[UInt64]>([])
 
-    init(_ exporter: any SpanExporter) { self.exporter = exporter }
+    init(_ exporter: OTLPHTTPExporter) { self.exporter = exporter }
 
-    func export(_ batch: [SpanData]) async -> ExportResult {
+    func prepare(_ batch: [SpanData]) -> OTLPHTTPExporter.PreparedBatch {
         let start = monotonicNanoseconds()
-        let result = await exporter.export(batch)
+        let prepared = exporter.prepare(batch)
         let elapsed = monotonicNanoseconds() - start
-        durations.withLock { $0.append(elapsed) }
+        encodings.withLock { $0.append(elapsed) }
+        return prepared
+    }
+
+    func export(prepared: OTLPHTTPExporter.PreparedBatch) async -> ExportResult {
+        let start = monotonicNanoseconds()
+        let result = await exporter.export(prepared: prepared)
+        let elapsed = monotonicNanoseconds() - start
+        sends.withLock { $0.append(elapsed) }
         return result
     }
 
     func forceFlush() async -> ExportResult { await exporter.forceFlush() }
     func shutdown() async { await exporter.shutdown() }
 
-    /// Median and slowest export, in milliseconds.
-    var medianAndMax: (Double, Double) {
-        let sorted = durations.withLock { $0.sorted() }
-        return (milliseconds(sorted, atFraction: 0.5), milliseconds(sorted, atFraction: 1))
+    /// Median, mean and slowest send, and median encoding, in milliseconds.
+    var timings: (sendMedian: Double, sendMean: Double, sendMax: Double, encodeMedian: Double) {
+        let sent = sends.withLock { $0.sorted() }
+        let encoded = encodings.withLock { $0.sorted() }
+        let mean = sent.isEmpty ? 0 : Double(sent.reduce(0, +)) / Double(sent.count) / 1e6
+        return (milliseconds(sent, atFraction: 0.5), mean, milliseconds(sent, atFraction: 1), milliseconds(encoded, atFraction: 0.5))
     }
 }
 
@@ -46,8 +60,8 @@ extension ClaudeTraceBenchmarks {
         var elapsed: Double
         var producerNanosecondsPerSpan: Double
         var requests: Int
-        /// Median and slowest export, in milliseconds.
-        var exportMilliseconds: (median: Double, max: Double)
+        /// Median and slowest send, and median encoding, of a batch, in milliseconds.
+        var timings: (sendMedian: Double, sendMean: Double, sendMax: Double, encodeMedian: Double)
 
         var missingAtCollector: Int { produced - accepted }
         var isLossless: Bool { droppedBySDK == 0 && failedBySDK == 0 && accepted == produced }
@@ -97,7 +111,7 @@ extension ClaudeTraceBenchmarks {
         return PipelineRun(
             produced: count, accepted: accepted, droppedBySDK: statistics.dropped, failedBySDK: statistics.failed,
             elapsed: elapsed, producerNanosecondsPerSpan: Double(producerTime) / Double(count),
-            requests: exporter.statistics.requests, exportMilliseconds: timed.medianAndMax)
+            requests: exporter.statistics.requests, timings: timed.timings)
     }
 
     /// W2a: a burst of `count` spans into a queue that holds them all (or the default queue,
@@ -119,8 +133,9 @@ extension ClaudeTraceBenchmarks {
     /// W2b: the highest steady rate (spans/s for `duration` seconds, default settings) at
     /// which nothing is lost, found by stepping the rate from half the collector's ceiling.
     /// W2b-large: the same with a larger queue (65,536: `OTEL_BSP_MAX_QUEUE_SIZE=65536`).
+    /// With `rate`, one attempt at that rate and no search.
     static func sustained(
-        duration: Double, ceiling: Double, queue: Int = 2048, protocol wire: OTLPProtocol, collector: CollectorTarget
+        duration: Double, ceiling: Double, rate: Double? = nil, queue: Int = 2048, protocol wire: OTLPProtocol, collector: CollectorTarget
     ) async -> WorkloadResult {
         var steps: [String] = []
         var best = 0.0
@@ -128,8 +143,8 @@ extension ClaudeTraceBenchmarks {
         func attempt(_ rate: Double) async -> Bool {
             let count = Int(rate * duration)
             let run = await pipeline(count, perSecond: rate, queue: queue, protocol: wire, collector: collector)
-            let (median, slowest) = run.exportMilliseconds
-            steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK); export ms median \(String(format: "%.2f", median)), max \(String(format: "%.1f", slowest))")
+            let timings = run.timings
+            steps.append("\(Int(rate))/s: accepted \(run.accepted)/\(count), dropped \(run.droppedBySDK), failed \(run.failedBySDK); send ms median \(String(format: "%.2f", timings.sendMedian)), mean \(String(format: "%.2f", timings.sendMean)), max \(String(format: "%.1f", timings.sendMax)); encode ms median \(String(format: "%.2f", timings.encodeMedian))")
             if run.isLossless {
                 best = max(best, rate)
             } else {
@@ -137,12 +152,59 @@ extension ClaudeTraceBenchmarks {
             }
             return run.isLossless
         }
-        await stepRates(ceiling: ceiling, attempt: attempt)
+        if let rate {
+            _ = await attempt(rate)
+        } else {
+            await stepRates(ceiling: ceiling, attempt: attempt)
+        }
         return WorkloadResult(
             workload: (queue == 2048 ? "W2b" : "W2b-large") + (wire == .httpJSON ? "-json" : ""), library: library,
             metrics: ["sustained_per_second": best, "seconds_per_step": duration, "ceiling_per_second": ceiling, "queue": Double(queue),
                       "missing_worst_attempt": Double(worstMissing)],
             notes: ["queue \(queue), batch 512\(queue == 2048 ? " (defaults)" : ""), OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf")"] + steps)
+    }
+
+    /// The same requests as the ceiling's, sent by our exporter: 512-span batches prepared
+    /// beforehand, then `export(prepared:)` back to back from one task. Its time per
+    /// request against the plain client's, in the same run, is what our send path costs.
+    static func exporterCeiling(batches: Int, collector: CollectorTarget) async -> WorkloadResult {
+        let provider = TracerProvider(resource: benchmarkResource)
+        let tracer = provider.tracer("benchmark")
+        let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(endpoint: collector.endpoint))
+        let prepared = (0..<8).map { batch in
+            exporter.prepare((0..<512).map { index in
+                SpanData(
+                    name: "w2", context: SpanContext(
+                        traceID: provider.idGenerator.makeTraceID(), spanID: provider.idGenerator.makeSpanID(), traceFlags: .sampled),
+                    startTimeNanoseconds: wallClockNanoseconds(), endTimeNanoseconds: wallClockNanoseconds() + 1000,
+                    attributes: eightAttributes(batch * 512 + index), resource: benchmarkResource, scope: tracer.scope)
+            })
+        }
+        let before = collector.log.acceptedSpans()
+        let (elapsed, failures, latencies) = await Task { () -> (Double, Int, [UInt64]) in
+            var failures = 0
+            var latencies: [UInt64] = []
+            latencies.reserveCapacity(batches)
+            let start = monotonicNanoseconds()
+            for index in 0..<batches {
+                let sent = monotonicNanoseconds()
+                if await exporter.export(prepared: prepared[index % prepared.count]) != .success { failures += 1 }
+                latencies.append(monotonicNanoseconds() - sent)
+            }
+            return (seconds(from: start, to: monotonicNanoseconds()), failures, latencies.sorted())
+        }.value
+        await exporter.shutdown()
+        let accepted = await collector.log.waitForAccepted(atLeast: before + batches * 512) - before
+        return WorkloadResult(
+            workload: "ceiling-exporter", library: library,
+            metrics: [
+                "accepted_per_second": Double(accepted) / elapsed, "accepted": Double(accepted),
+                "failed_requests": Double(failures), "seconds": elapsed,
+                "request_ms_p50": milliseconds(latencies, atFraction: 0.5),
+                "request_ms_p99": milliseconds(latencies, atFraction: 0.99),
+                "request_ms_max": milliseconds(latencies, atFraction: 1),
+            ],
+            notes: ["\(batches) requests of 512 spans, prepared beforehand, sent by OTLPHTTPExporter.export(prepared:) back to back"])
     }
 
     /// The collector's own ceiling: 512-span batches, encoded beforehand (with our encoder for
