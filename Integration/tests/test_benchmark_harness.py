@@ -50,7 +50,8 @@ def result(run, workload, library):
     ("W1b", "swift-otel"), ("W1b-sdt", "claude-trace"), ("W1c", "claude-trace"), ("W1c", "swift-otel"), ("W1-alone", "claude-trace"),
     ("W1-refcounts", "claude-trace"), ("W1-refcounts", "swift-otel"), ("W3", "claude-trace"),
     ("W3", "foundation"), ("W3-protobuf", "claude-trace"), ("W4", "claude-trace"), ("W5", "claude-trace"),
-    ("W5", "swift-otel"), ("ceiling", "collector"), ("ceiling-json", "collector"), ("W2a", "claude-trace"),
+    ("W5", "swift-otel"), ("ceiling", "collector"), ("ceiling-json", "collector"), ("ceiling-exporter", "claude-trace"),
+    ("W2a", "claude-trace"),
     ("W2-json", "swift-otel"), ("W1-set", "claude-trace"), ("W1-each", "claude-trace"), ("W1-each", "swift-otel"),
     ("W1b-async", "claude-trace"), ("W1b-async", "swift-otel"), ("W1b-main", "claude-trace"), ("W1b-main", "swift-otel"),
     ("W1b-actor", "claude-trace"), ("W1b-actor", "swift-otel"), ("W4-main", "claude-trace"), ("W4m", "claude-trace"),
@@ -126,8 +127,8 @@ def test_the_collector_accepted_every_span_of_a_burst_the_queue_holds(run):
     metrics = result(run, "W2a", "claude-trace")
     assert metrics["dropped_sdk"] == 0 and metrics["failed_sdk"] == 0 and metrics["missing_at_collector"] == 0
     assert metrics["accepted"] == metrics["spans"]
-    for ceiling in ["ceiling", "ceiling-json"]:
-        collector = result(run, ceiling, "collector")
+    for ceiling, client in [("ceiling", "collector"), ("ceiling-json", "collector"), ("ceiling-exporter", "claude-trace")]:
+        collector = result(run, ceiling, client)
         assert collector["failed_requests"] == 0 and collector["accepted"] == collector["spans"]
 
 

@@ -5,7 +5,8 @@ extension BatchSpanProcessor {
     /// Built so the worker keeps up with a producer in a tight loop (millions of spans a second
     /// on one core): spans are appended to the batch being filled, and a full batch moves to the
     /// worker as it is, never copied or split; emptied batch arrays come back for reuse; an
-    /// export costs one task, and one watchdog task per processor enforces the export timeout
+    /// export costs one task (two to a staged exporter: the send, and the export in it that the
+    /// watchdog may cancel), and one watchdog task per processor enforces the export timeout
     /// instead of a timer per export. (Before: a task group and a 30 s sleep per export, and
     /// every span copied once more when the worker split what it took into batches.)
     final class Engine: Sendable {

@@ -7,15 +7,18 @@
 /// has returned, when the queue holds a full batch, when ``Configuration/scheduleDelay`` has
 /// passed since the last export, on ``forceFlush()`` and on ``shutdown()``. Each export sends at
 /// most ``Configuration/maxExportBatchSize`` spans and is cancelled after
-/// ``Configuration/exportTimeout``. While spans flow, the worker wakes by itself (at most twice
-/// a batch, at the pace they come) to look for a full batch, rather than being woken by the
-/// span that fills it; `end()` still wakes it once one and a half batches wait.
+/// ``Configuration/exportTimeout``. A ``StagedSpanExporter`` (the OTLP/HTTP exporter is one) has
+/// each batch prepared while the one before it is sent, on a second thread of the processor's;
+/// its sends are still one at a time and in order. While spans flow, the worker wakes by
+/// itself (at most twice a batch, at the pace they come) to look for a full batch, rather than
+/// being woken by the span that fills it; `end()` still wakes it once one and a half batches
+/// wait.
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor
 ///
-/// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more are being
-/// exported, and at most two exported batches wait for the producers to free them (one span
-/// each time they end one, two while both wait; the worker frees what is left once they go
-/// quiet).
+/// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more and one batch
+/// are being exported, and at most two exported batches wait for the producers to free them
+/// (one span each time they end one, two while both wait; the worker frees what is left once
+/// they go quiet).
 public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     /// How the processor batches. Every field names its environment variable and default.
     public struct Configuration: Sendable, Hashable {

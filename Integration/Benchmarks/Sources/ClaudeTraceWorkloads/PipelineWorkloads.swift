@@ -198,8 +198,8 @@ extension ClaudeTraceBenchmarks {
         return WorkloadResult(
             workload: "ceiling-exporter", library: library,
             metrics: [
-                "accepted_per_second": Double(accepted) / elapsed, "accepted": Double(accepted),
-                "failed_requests": Double(failures), "seconds": elapsed,
+                "accepted_per_second": Double(accepted) / elapsed, "spans": Double(batches * 512),
+                "accepted": Double(accepted), "failed_requests": Double(failures), "seconds": elapsed,
                 "request_ms_p50": milliseconds(latencies, atFraction: 0.5),
                 "request_ms_p99": milliseconds(latencies, atFraction: 0.99),
                 "request_ms_max": milliseconds(latencies, atFraction: 1),
