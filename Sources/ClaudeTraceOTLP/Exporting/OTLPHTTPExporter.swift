@@ -125,11 +125,6 @@ public final class OTLPHTTPExporter: StagedSpanExporter {
         fileprivate var oversized = 0
     }
 
-    /// Encodes the batch, then sends it: ``prepare(_:)`` and ``export(prepared:)``.
-    public func export(_ batch: [SpanData]) async -> ExportResult {
-        await export(prepared: prepare(batch))
-    }
-
     /// Encodes the batch into one request body, or into halves while a body is over
     /// ``OTLPHTTPExporterConfiguration/maxRequestBodySize``; a span over it alone is dropped and
     /// reported. Encodes nothing after shutdown or without a valid endpoint.

@@ -164,22 +164,27 @@ extension ClaudeTraceBenchmarks {
             notes: ["queue \(queue), batch 512\(queue == 2048 ? " (defaults)" : ""), OTLP/HTTP \(wire == .httpJSON ? "JSON" : "protobuf")"] + steps)
     }
 
-    /// The same requests as the ceiling's, sent by our exporter: 512-span batches prepared
-    /// beforehand, then `export(prepared:)` back to back from one task. Its time per
-    /// request against the plain client's, in the same run, is what our send path costs.
-    static func exporterCeiling(batches: Int, collector: CollectorTarget) async -> WorkloadResult {
+    /// The 8 distinct batches of 512 spans, with 8 attributes each, that both ceilings send.
+    static func ceilingBatches() -> [[SpanData]] {
         let provider = TracerProvider(resource: benchmarkResource)
         let tracer = provider.tracer("benchmark")
-        let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(endpoint: collector.endpoint))
-        let prepared = (0..<8).map { batch in
-            exporter.prepare((0..<512).map { index in
+        return (0..<8).map { batch in
+            (0..<512).map { index in
                 SpanData(
                     name: "w2", context: SpanContext(
                         traceID: provider.idGenerator.makeTraceID(), spanID: provider.idGenerator.makeSpanID(), traceFlags: .sampled),
                     startTimeNanoseconds: wallClockNanoseconds(), endTimeNanoseconds: wallClockNanoseconds() + 1000,
                     attributes: eightAttributes(batch * 512 + index), resource: benchmarkResource, scope: tracer.scope)
-            })
+            }
         }
+    }
+
+    /// The same requests as the ceiling's, sent by our exporter: 512-span batches prepared
+    /// beforehand, then `export(prepared:)` back to back from one task. Its time per
+    /// request against the plain client's, in the same run, is what our send path costs.
+    static func exporterCeiling(batches: Int, collector: CollectorTarget) async -> WorkloadResult {
+        let exporter = OTLPHTTPExporter(configuration: OTLPHTTPExporterConfiguration(endpoint: collector.endpoint))
+        let prepared = ceilingBatches().map { exporter.prepare($0) }
         let before = collector.log.acceptedSpans()
         let (elapsed, failures, latencies) = await Task { () -> (Double, Int, [UInt64]) in
             var failures = 0
@@ -211,20 +216,8 @@ extension ClaudeTraceBenchmarks {
     /// `wire`), POSTed back to back over one kept-alive connection by a plain HTTP client.
     static func collectorCeiling(batches: Int, protocol wire: OTLPProtocol, collector: CollectorTarget) async -> WorkloadResult {
         let name = wire == .httpJSON ? "ceiling-json" : "ceiling"
-        let distinct = 8
-        let provider = TracerProvider(resource: benchmarkResource)
-        let tracer = provider.tracer("benchmark")
-        var bodies: [[UInt8]] = []
-        for batch in 0..<distinct {
-            let spans = (0..<512).map { index in
-                SpanData(
-                    name: "w2", context: SpanContext(
-                        traceID: provider.idGenerator.makeTraceID(), spanID: provider.idGenerator.makeSpanID(), traceFlags: .sampled),
-                    startTimeNanoseconds: wallClockNanoseconds(), endTimeNanoseconds: wallClockNanoseconds() + 1000,
-                    attributes: eightAttributes(batch * 512 + index), resource: benchmarkResource, scope: tracer.scope)
-            }
-            bodies.append(wire.encoding.encode(spans))
-        }
+        let bodies = ceilingBatches().map { wire.encoding.encode($0) }
+        let distinct = bodies.count
         guard let (host, port, path) = collector.hostAndPort else {
             return WorkloadResult(workload: name, library: "collector", notes: ["bad endpoint \(collector.endpoint)"])
         }
