@@ -9,9 +9,9 @@ echo "== unit tests"
 swift build --build-tests
 swift test --skip-build
 
-echo "== concurrency tests under the thread sanitizer"
+echo "== concurrency and OTLP exporter tests under the thread sanitizer"
 swift test --scratch-path .build-tsan --sanitize=thread \
-  --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests|SpanTests|SpanBridgeTests'
+  --filter 'ConcurrencyTests|BatchSpanProcessorTests|ContextPropagationTests|SpanTests|SpanBridgeTests|OTLPHTTPExporter'
 
 echo "== the swift-distributed-tracing backend (Integration/Tracing, its own package)"
 (cd Integration/Tracing && swift build --build-tests && swift test --skip-build)

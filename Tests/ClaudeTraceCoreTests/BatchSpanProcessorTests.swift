@@ -69,6 +69,8 @@ final class StagedRecorder: StagedSpanExporter {
         var preparedWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var sending = 0
         var overlaps = 0
+        /// `DedicatedThread.mayBlock` where each batch was prepared, and where it was sent.
+        var mayBlock: [String] = []
     }
     private let state = Locked(State())
 
@@ -76,6 +78,7 @@ final class StagedRecorder: StagedSpanExporter {
         let names = batch.map(\.name).joined(separator: " ")
         let ready = state.withLock { state in
             state.events.append("prepare \(names)")
+            state.mayBlock.append("prepare \(DedicatedThread.mayBlock)")
             state.prepared += 1
             let count = state.prepared
             defer { state.preparedWaiters.removeAll { $0.count <= count } }
@@ -90,6 +93,7 @@ final class StagedRecorder: StagedSpanExporter {
             state.sending += 1
             if state.sending > 1 { state.overlaps += 1 }
             state.events.append("send \(names)")
+            state.mayBlock.append("send \(DedicatedThread.mayBlock)")
         }
         await withCheckedContinuation { continuation in
             let open = state.withLock { state in
@@ -129,6 +133,7 @@ final class StagedRecorder: StagedSpanExporter {
 
     var events: [String] { state.withLock { $0.events } }
     var overlaps: Int { state.withLock { $0.overlaps } }
+    var mayBlock: [String] { state.withLock { $0.mayBlock } }
 }
 
 func makeSpanData(_ name: String, sampled: Bool = true) -> SpanData {
@@ -341,23 +346,29 @@ struct BatchSpanProcessorTests {
     func stagedExports() async {
         let exporter = StagedRecorder()
         let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(maxExportBatchSize: 2, scheduleDelay: .seconds(60)))
-        for name in ["a", "b", "c", "d"] { processor.onEnd(makeSpanData(name)) }
-        // "c d" is ready while "a b" is being sent (held open).
+        for name in ["a", "b", "c", "d", "e", "f"] { processor.onEnd(makeSpanData(name)) }
+        // "c d" is ready while "a b" is being sent (held open); "e f" waits, so that no more
+        // than one batch is prepared ahead of the send in flight.
         await exporter.waitUntilPrepared(2)
         #expect(!exporter.events.contains("sent a b"))
         #expect(processor.statistics.exported == 0)
         exporter.open()
         await processor.forceFlush()
         let events = exporter.events
-        #expect(events.filter { $0 != "prepare c d" } == ["prepare a b", "send a b", "sent a b", "send c d", "sent c d"])
+        #expect(events.filter { !$0.hasPrefix("prepare") } == ["send a b", "sent a b", "send c d", "sent c d", "send e f", "sent e f"])
+        #expect(events.filter { $0.hasPrefix("prepare") } == ["prepare a b", "prepare c d", "prepare e f"])
         #expect(events.firstIndex(of: "prepare c d")! < events.firstIndex(of: "sent a b")!)
+        #expect(events.firstIndex(of: "prepare e f")! > events.firstIndex(of: "sent a b")!)
         #expect(exporter.overlaps == 0)
-        #expect(processor.statistics.exported == 4 && processor.statistics.queued == 0)
+        #expect(processor.statistics.exported == 6 && processor.statistics.queued == 0)
+        // Sends run on the send thread, which may block; the worker, which prepares, may not.
+        #expect(Set(exporter.mayBlock) == ["prepare false", "send true"])
+        #expect(!DedicatedThread.mayBlock)
         // A last partial batch, sent by the flush.
-        processor.onEnd(makeSpanData("e"))
+        processor.onEnd(makeSpanData("g"))
         await processor.forceFlush()
-        #expect(exporter.events.suffix(3) == ["prepare e", "send e", "sent e"])
-        #expect(processor.statistics.exported == 5)
+        #expect(exporter.events.suffix(3) == ["prepare g", "send g", "sent g"])
+        #expect(processor.statistics.exported == 7)
         await processor.shutdown()
     }
 

@@ -428,6 +428,58 @@ extension DiagnosticsCapturingTests {
             }
         }
 
+        @Test("on the real clock the socket transport itself ends a request at the timeout and at shutdown", .timeLimit(.minutes(1)))
+        func realClockTimeoutAndShutdown() async throws {
+            let server = try TestHTTPServer { _, _ in .neverAnswer }
+            defer { server.stop() }
+            try await withCapturedDiagnostics { diagnostics in
+                // No timer of the exporter's own: the exchange ends at the deadline (before, it
+                // was given the timeout rounded up to whole seconds, plus one).
+                let exporter = makeHTTPExporter(server.url, timeout: .milliseconds(300), clock: ContinuousClock())
+                let start = ContinuousClock.now
+                #expect(await exporter.export([makeSpan()]) == .failure)
+                let elapsed = seconds(from: start, to: .now)
+                #expect(elapsed >= 0.29 && elapsed < 1.9)
+                // Other suites run meanwhile: only this server's messages count.
+                let timedOut = try #require(diagnostics.matching(server.url).first)
+                #expect(timedOut.message.contains("the export timeout passed before the collector answered"))
+                #expect(exporter.statistics.requests == 1 && exporter.statistics.failedSpans == 1)
+
+                let patient = makeHTTPExporter(server.url, timeout: .seconds(120), clock: ContinuousClock())
+                let pending = Task { await patient.export([makeSpan()]) }
+                await server.waitForRequests(2)
+                await patient.shutdown()
+                #expect(await pending.value == .failure)
+                #expect(diagnostics.matching(server.url).filter { $0.message.contains("the exporter shut down") }.count == 1)
+                await exporter.shutdown()
+            }
+        }
+
+        @Test("a batch processor's export timeout ends a request that blocks its send thread", .timeLimit(.minutes(1)))
+        func processorTimeoutEndsBlockingExchange() async throws {
+            let server = try TestHTTPServer { _, _ in .neverAnswer }
+            defer { server.stop() }
+            try await withCapturedDiagnostics { diagnostics in
+                // The exchange runs on the processor's send thread, blocking it; the watchdog's
+                // cancellation shuts the socket down.
+                let exporter = makeHTTPExporter(server.url, timeout: .seconds(120), clock: ContinuousClock())
+                let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(exportTimeout: .milliseconds(300)))
+                processor.onEnd(makeSpan())
+                await processor.forceFlush()
+                #expect(processor.statistics.failed == 1)
+                #expect(!diagnostics.matching("took longer than the export timeout").isEmpty)
+                let cancelled = try #require(diagnostics.matching(server.url).first)
+                #expect(cancelled.message.contains("the export was cancelled"))
+                // The next export goes out on a new connection.
+                processor.onEnd(makeSpan(spanID: SpanID(2)))
+                async let flushed: Void = processor.forceFlush()
+                await server.waitForRequests(2)
+                await flushed
+                #expect(processor.statistics.failed == 2)
+                await processor.shutdown()
+            }
+        }
+
         @Test("an endpoint that is not a URL is reported, and exports fail")
         func invalidEndpoint() async {
             await withCapturedDiagnostics { diagnostics in

@@ -12,7 +12,7 @@ extension BatchSpanProcessor {
     final class Engine: Sendable {
         let exporter: any SpanExporter
         /// The exporter, when it prepares a batch apart from sending it: each batch is then
-        /// prepared while the one before it is sent (see `export(_:sending:)`).
+        /// prepared while the one before it is sent (see `export(_:sends:)`).
         let staged: (any StagedSpanExporter)?
         let configuration: Configuration
         let component: String
@@ -43,8 +43,10 @@ extension BatchSpanProcessor {
             /// the thread's own cache.
             var reclaim: [SpanData] = []
             var reclaimNext: [SpanData] = []
-            /// The batch being exported; `finish` takes it back when the export is over.
-            var exporting: [SpanData] = []
+            /// The batches being exported, in order: the one being sent and, to a staged
+            /// exporter, the one prepared behind it. `finish` takes the first back when its export
+            /// is over.
+            var exporting: [[SpanData]] = []
             /// The worker, while it waits. Whoever takes it out under the lock resumes it, so it
             /// is resumed exactly once. Not a `CheckedContinuation`: that type's layout is hidden
             /// (resilient), so touching the optional on every `enqueue` went through the
@@ -86,7 +88,7 @@ extension BatchSpanProcessor {
         init(exporter: any SpanExporter, configuration: Configuration, component: String, thread: WorkerThread, clock: AnyClock) {
             self.exporter = exporter
             staged = exporter as? any StagedSpanExporter
-            sendThread = staged == nil ? nil : WorkerThread(name: "ct-span-send")
+            sendThread = staged == nil ? nil : WorkerThread(name: "ct-span-send", mayBlock: true)
             self.clock = clock
             self.configuration = configuration
             self.component = component
@@ -216,8 +218,8 @@ extension BatchSpanProcessor {
             /// producer to allocate a new one for every batch and the worker to free it, into the
             /// producer's arena, under its lock.)
             var batches: [[SpanData]] = []
-            /// A staged exporter's send, left in flight while the worker waits for the next batch.
-            var sending: Task<Void, Never>?
+            /// A staged exporter's sends, left in flight while the worker waits for the next batch.
+            var sends = Sends()
             while true {
                 let now = clock.now
                 let step: Step = state.withLock { state in
@@ -258,11 +260,8 @@ extension BatchSpanProcessor {
                         await waitForSignal(threshold: batch, orUntil: until)
                     }
                 case .export(let flushes, let shutdown):
-                    await export(&batches, sending: &sending)
-                    if !flushes.isEmpty || shutdown {
-                        await sending?.value
-                        sending = nil
-                    }
+                    await export(&batches, sends: &sends)
+                    if !flushes.isEmpty || shutdown { await sends.finish() }
                     let drops = state.withLock { $0.dropped }
                     if drops > reportedDrops {
                         Diagnostics.report(.warning, component: component, "dropped \(drops - reportedDrops) spans: the queue was full (maxQueueSize \(configuration.maxQueueSize)); \(drops) in all")
@@ -297,31 +296,50 @@ extension BatchSpanProcessor {
 
         /// Exports `batches` in order, one export at a time, and empties the list.
         ///
-        /// To a staged exporter, each batch is prepared (encoded) before waiting for the send of
-        /// the one before it, and its own send is left in flight in `sending`, on `sendThread`:
-        /// the worker waits for the next batch meanwhile, and prepares it as soon as it is full.
-        /// An OTLP export mostly waits for the collector, so this hides the encoding.
-        private func export(_ batches: inout [[SpanData]], sending: inout Task<Void, Never>?) async {
+        /// To a staged exporter, each batch is prepared (encoded) while the one before it is sent,
+        /// and its send is queued on `sendThread` behind that one: when a send is over, the next
+        /// starts there at once, without waiting for the worker, which meanwhile prepares the
+        /// batch after it. An OTLP export mostly waits for the collector, so this hides the
+        /// encoding and keeps the worker's wake-ups out of the way between two sends.
+        private func export(_ batches: inout [[SpanData]], sends: inout Sends) async {
             for index in batches.indices {
                 var batch: [SpanData] = []
                 swap(&batch, &batches[index])
                 let count = batch.count
+                // At most one batch prepared ahead of the send in flight.
+                await sends.beforeLast?.value
                 let export = prepare(batch)
-                await sending?.value
                 // The batch waits in the state while it is exported, not only in a closure, so
                 // that `finish` gets it back as the only reference once the export is over.
-                state.withLock { swap(&$0.exporting, &batch) }
+                state.withLock { state in
+                    state.exporting.append([])
+                    swap(&state.exporting[state.exporting.count - 1], &batch)
+                }
                 guard let sendThread else {
                     finish(await exportWithTimeout(count, on: thread, consume export))
                     continue
                 }
-                sending = Task(executorPreference: sendThread) { [self] in
+                let previous = sends.last
+                sends.beforeLast = previous
+                sends.last = Task(executorPreference: sendThread) { [self] in
+                    await previous?.value
                     finish(await exportWithTimeout(count, on: sendThread, export))
                     // If the worker went idle meanwhile, free and tell as it would have.
                     freeReclaim(goingIdle: true, onlyIfIdle: true)
                 }
             }
             batches.removeAll(keepingCapacity: true)
+        }
+
+        /// A staged exporter's sends in flight: each waits for the one before it.
+        struct Sends {
+            var last: Task<Void, Never>?
+            var beforeLast: Task<Void, Never>?
+
+            mutating func finish() async {
+                await last?.value
+                self = Sends()
+            }
         }
 
         /// What exports `batch`: for a staged exporter, the batch is prepared now and the
@@ -349,7 +367,7 @@ extension BatchSpanProcessor {
         private func finish(_ result: ExportResult) {
             var leftover: [SpanData] = []
             state.withLock { state in
-                swap(&leftover, &state.exporting)
+                if !state.exporting.isEmpty { leftover = state.exporting.removeFirst() }
                 if result == .success { state.exported += leftover.count } else { state.failed += leftover.count }
                 if state.reclaim.isEmpty {
                     swap(&leftover, &state.reclaim)

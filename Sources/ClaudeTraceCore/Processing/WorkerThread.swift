@@ -27,10 +27,15 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
     private var stopped = false
     private var idle = false
     private let name: String
+    private let mayBlock: Bool
 
-    /// Starts the thread, named `name` (at most 15 bytes on Linux) for debuggers, `top -H` and perf.
-    init(name: String) {
+    /// Starts the thread, named `name` (at most 15 bytes on Linux) for debuggers, `top -H` and
+    /// perf. `mayBlock` when the thread is there to wait for exports: an exporter's blocking
+    /// call may then run on it instead of hopping to a thread of its own (see
+    /// ``DedicatedThread``).
+    init(name: String, mayBlock: Bool = false) {
         self.name = name
+        self.mayBlock = mayBlock
         pthread_mutex_init(mutex, nil)
         #if canImport(Darwin)
         pthread_cond_init(condition, nil)
@@ -46,6 +51,7 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         let created = pthread_create(&thread, nil, { context in
             let executor = Unmanaged<WorkerThread>.fromOpaque(context!).takeRetainedValue()
             executor.nameThread()
+            if executor.mayBlock { DedicatedThread.markCurrent() }
             executor.loop()
             return nil
         }, context)
@@ -144,5 +150,22 @@ final class WorkerThread: TaskExecutor, @unchecked Sendable {
         var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         pthread_cond_timedwait(condition, mutex, &time)
         #endif
+    }
+}
+
+/// Whether the calling thread is one that only waits for exports (a batch processor's send
+/// thread), where a blocking call holds up nothing but the export that made it.
+package enum DedicatedThread {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "could not create a thread-specific key")
+        return key
+    }()
+
+    /// True on a thread that may block.
+    package static var mayBlock: Bool { pthread_getspecific(key) != nil }
+
+    static func markCurrent() {
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
     }
 }

@@ -7,6 +7,10 @@ import Synchronization
 /// Sends one HTTP request and returns what came back; cancelling the calling task cancels it.
 protocol HTTPSending: Sendable {
     func send(_ request: URLRequest) async -> HTTPTransport.Outcome
+    /// Whether `send` ends by itself once the request's `timeoutInterval` has passed since it
+    /// began (a `.failed` timed-out outcome), and at `invalidate()`: then a caller on the real
+    /// clock needs no timer of its own.
+    var endsAtTimeout: Bool { get }
     /// Cancels whatever is in flight and releases the connection; later sends return
     /// `.cancelled`. Idempotent.
     func invalidate()
@@ -30,6 +34,8 @@ final class HTTPTransport: HTTPSending {
 
     private let session: URLSession
     private let delegate: TransferDelegate
+    /// URLSession's timeout is an idle timeout, in whole seconds on Linux.
+    let endsAtTimeout = false
     /// Set once the session is invalidated. URLSession traps ("Session invalidated") when a task
     /// is made on an invalidated session, so making a task and invalidating take this one lock.
     private let invalidated = Mutex(false)

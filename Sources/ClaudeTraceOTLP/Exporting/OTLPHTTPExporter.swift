@@ -3,7 +3,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// Sends spans to an OpenTelemetry collector over OTLP/HTTP, POSTed to
 /// ``OTLPHTTPExporterConfiguration/endpoint``.
@@ -60,8 +59,8 @@ public final class OTLPHTTPExporter: StagedSpanExporter {
     /// What the timeout and the waits between attempts are measured on.
     private let clock: AnyClock
     /// The encoding buffer, kept between exports so its storage is reused.
-    private let scratch = Mutex<[UInt8]>([])
-    private let counters = Mutex(Statistics())
+    private let scratch = Locked<[UInt8]>([])
+    private let counters = Locked(Statistics())
 
     /// An exporter for `configuration`, by default the one the `OTEL_EXPORTER_OTLP_*`
     /// variables describe. An invalid endpoint is reported, and every export then fails.
@@ -256,9 +255,12 @@ public final class OTLPHTTPExporter: StagedSpanExporter {
         while true {
             attempt += 1
             if let deadline {
-                // The deadline itself is enforced by `send`; URLSession's own idle timeout only
-                // must not fire first (swift-corelibs-foundation rounds it down to whole seconds).
-                request.timeoutInterval = ((deadline - clock.now).seconds + 1).rounded(.up)
+                // A transport that ends at its timeout by itself is given the deadline (see
+                // `send`). Otherwise the deadline is enforced by `send`, and URLSession's own idle
+                // timeout must only not fire first (swift-corelibs-foundation rounds it down to
+                // whole seconds).
+                let remaining = (deadline - clock.now).seconds
+                request.timeoutInterval = endsAtDeadline ? max(0.001, remaining) : (remaining + 1).rounded(.up)
             }
             counters.withLock {
                 $0.requests += 1
@@ -309,9 +311,24 @@ public final class OTLPHTTPExporter: StagedSpanExporter {
         case shutDown
     }
 
+    /// Whether the transport ends each request at the deadline and at shutdown by itself, on
+    /// the clock the deadline is measured on.
+    private var endsAtDeadline: Bool { transport.endsAtTimeout && clock.isContinuous }
+
     /// One request, ended early by the deadline or by shutdown.
     private func send(_ request: URLRequest, deadline: AnyClock.Instant?) async -> Attempt {
         let transport = self.transport, signal = shutdownSignal, clock = self.clock
+        if endsAtDeadline {
+            // No timer and no watch for shutdown: a task group with three children per request.
+            switch await transport.send(request) {
+            case .cancelled where signal.hasFired:
+                return .shutDown
+            case .failed(let error) where error.code == .timedOut && deadline.map { clock.now >= $0 } == true:
+                return .timedOut
+            case let outcome:
+                return .outcome(outcome)
+            }
+        }
         return await withTaskGroup(of: Attempt?.self) { group in
             group.addTask { .outcome(await transport.send(request)) }
             if let deadline {

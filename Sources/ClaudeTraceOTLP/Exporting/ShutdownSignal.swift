@@ -1,5 +1,4 @@
 import ClaudeTraceCore
-import Synchronization
 
 /// Fires once, at shutdown, and wakes everything waiting on it: an exporter's back-off sleeps
 /// and in-flight requests end as soon as shutdown begins instead of running to their deadline.
@@ -10,7 +9,7 @@ final class ShutdownSignal: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var hasFired: Bool { state.withLock { $0.fired } }
 

@@ -19,13 +19,17 @@ import Darwin
 /// spans. URLSession stays for `https://` (TLS) and whenever a proxy variable is set.
 ///
 /// Each exchange runs on a thread of the transport's own (`BlockingJobThread`), so the socket
-/// calls block no task and no shared pool. Cancelling the calling task, or `invalidate()`, shuts
+/// calls block no task and no shared pool; or, when the caller is on a batch processor's send
+/// thread, which only waits for exports (`DedicatedThread.mayBlock`), on the caller's thread,
+/// which saves two thread hand-offs per request. Cancelling the calling task, or `invalidate()`, shuts
 /// the socket down, which ends a blocked call at once, and every wait checks for cancellation
 /// at least every 50 ms.
 final class SocketHTTPTransport: HTTPSending {
     private let maxBodySize: Int
     private let thread = BlockingJobThread()
-    private let state = Mutex(State())
+    private let state = Locked(State())
+    /// The exchange ends at the request's `timeoutInterval`, and at `invalidate()`.
+    let endsAtTimeout = true
 
     private struct State {
         /// The kept-alive connection; -1 when there is none.
@@ -61,7 +65,8 @@ final class SocketHTTPTransport: HTTPSending {
     func send(_ request: URLRequest) async -> HTTPTransport.Outcome {
         let ticket = Ticket()
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<HTTPTransport.Outcome, Never>) in
+            if DedicatedThread.mayBlock { return exchange(request, ticket) }
+            return await withCheckedContinuation { (continuation: CheckedContinuation<HTTPTransport.Outcome, Never>) in
                 thread.run { continuation.resume(returning: self.exchange(request, ticket)) }
             }
         } onCancel: {
