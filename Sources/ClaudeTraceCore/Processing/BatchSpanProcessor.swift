@@ -9,14 +9,16 @@
 /// most ``Configuration/maxExportBatchSize`` spans and is cancelled after
 /// ``Configuration/exportTimeout``. A ``StagedSpanExporter`` (the OTLP/HTTP exporter is one) has
 /// each batch prepared while the one before it is sent, on a second thread of the processor's;
-/// its sends are still one at a time and in order. While spans flow, the worker wakes by
+/// its sends are still one at a time and in order, each started on that thread as soon as the one
+/// before it ends. The thread only waits for sends, so an exporter may block it (the OTLP
+/// exporter's socket exchange runs there). While spans flow, the worker wakes by
 /// itself (at most twice a batch, at the pace they come) to look for a full batch, rather than
 /// being woken by the span that fills it; `end()` still wakes it once one and a half batches
 /// wait.
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor
 ///
 /// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more and one batch
-/// are being exported, and at most two exported batches wait for the producers to free them
+/// are being exported (two batches to a staged exporter: the one sent and the one prepared), and at most two exported batches wait for the producers to free them
 /// (one span each time they end one, two while both wait; the worker frees what is left once
 /// they go quiet).
 public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
