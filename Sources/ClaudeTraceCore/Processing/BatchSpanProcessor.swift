@@ -18,9 +18,9 @@
 /// https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor
 ///
 /// Memory: at most `maxQueueSize` spans wait in the queue, at most as many more and one batch
-/// are being exported (two batches to a staged exporter: the one sent and the one prepared), and at most two exported batches wait for the producers to free them
-/// (one span each time they end one, two while both wait; the worker frees what is left once
-/// they go quiet).
+/// are being exported (two batches to a staged exporter: the one sent and the one prepared),
+/// and at most two exported batches wait for the producers to free them (one span each time
+/// they end one, two while both wait; the worker frees what is left once they go quiet).
 public final class BatchSpanProcessor: SpanProcessor, SpanStartIgnoring {
     /// How the processor batches. Every field names its environment variable and default.
     public struct Configuration: Sendable, Hashable {

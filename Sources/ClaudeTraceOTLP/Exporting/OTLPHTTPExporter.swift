@@ -319,7 +319,8 @@ public final class OTLPHTTPExporter: StagedSpanExporter {
     private func send(_ request: URLRequest, deadline: AnyClock.Instant?) async -> Attempt {
         let transport = self.transport, signal = shutdownSignal, clock = self.clock
         if endsAtDeadline {
-            // No timer and no watch for shutdown: a task group with three children per request.
+            // The transport ends the request itself: no task group racing it against a timer and
+            // the shutdown signal (three child tasks and a timer per request).
             switch await transport.send(request) {
             case .cancelled where signal.hasFired:
                 return .shutDown
