@@ -95,9 +95,9 @@ public struct Span: Sendable {
 
     /// Sets one attribute. Ignored after the span ended; a new key beyond the count limit is
     /// dropped and counted.
-    public func setAttribute(_ key: String, _ value: AttributeValue) {
+    public func setAttribute(_ key: consuming String, _ value: consuming AttributeValue) {
         change { fields, limits in
-            if !fields.attributes.set(key, value, limits: limits.spanAttributes) {
+            if !fields.attributes.set(taking: &key, &value, limits: limits.spanAttributes) {
                 fields.droppedAttributesCount += 1
             }
         }
