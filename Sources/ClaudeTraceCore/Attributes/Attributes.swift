@@ -76,9 +76,9 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
 
     /// Appends a key known not to be here.
     @inline(__always)
-    mutating func append(_ key: String, _ value: AttributeValue) {
-        storage.append((key, value))
+    mutating func append(_ key: consuming String, _ value: consuming AttributeValue) {
         keyLengths |= Self.lengthBit(key)
+        storage.append((key, value))
     }
 
     /// Whether two keys are the same key: the same bytes, as the wire and other SDKs compare
@@ -159,8 +159,7 @@ public struct Attributes: Hashable, Sendable, ExpressibleByDictionaryLiteral, Se
         if storage.capacity == 0 { storage.reserveCapacity(Self.initialCapacity) }
         var movedKey = ""
         swap(&movedKey, &key)
-        keyLengths |= Self.lengthBit(movedKey)
-        storage.append((movedKey, moved))
+        append(movedKey, moved)
         return true
     }
 

@@ -21,9 +21,9 @@ import Darwin
 /// Each exchange runs on a thread of the transport's own (`BlockingJobThread`), so the socket
 /// calls block no task and no shared pool; or, when the caller is on a batch processor's send
 /// thread, which only waits for exports (`DedicatedThread.mayBlock`), on the caller's thread,
-/// which saves two thread hand-offs per request. Cancelling the calling task, or `invalidate()`, shuts
-/// the socket down, which ends a blocked call at once, and every wait checks for cancellation
-/// at least every 50 ms.
+/// which saves two thread hand-offs per request. Cancelling the calling task, or
+/// `invalidate()`, shuts the socket down, which ends a blocked call at once, and every wait
+/// checks for cancellation at least every 50 ms.
 final class SocketHTTPTransport: HTTPSending {
     private let maxBodySize: Int
     private let thread = BlockingJobThread()
